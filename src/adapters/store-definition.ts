@@ -1,0 +1,24 @@
+import type { Capabilities, StoreAdapter } from './store-adapter.js';
+import type { LocalRecipe } from '../runtime/local-recipe.js';
+
+/**
+ * A profile is one way of configuring a store: `dify` mirrors what Dify's own vdb code does;
+ * other profiles (e.g. Chroma's `native`) measure what the store offers beyond Dify.
+ */
+export interface StoreProfile {
+  readonly description: string;
+  readonly capabilities: Capabilities;
+  createAdapter(): StoreAdapter;
+}
+
+/** Everything the harness knows about one store. One file per store registers one of these. */
+export interface StoreDefinition {
+  /** Dify's VECTOR_STORE name. */
+  readonly name: string;
+  readonly description: string;
+  /** The profile used when the user names only the store. */
+  readonly defaultProfile: string;
+  readonly profiles: Readonly<Record<string, StoreProfile>>;
+  /** How to run a real server on this machine without Docker; absent if it cannot be. */
+  readonly local?: LocalRecipe;
+}

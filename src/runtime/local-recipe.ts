@@ -1,0 +1,39 @@
+import type { Endpoint } from '../adapters/store-adapter.js';
+
+/** What a recipe is told when the local runtime prepares and starts its server. */
+export interface LocalContext {
+  /** A fresh private directory for this server's data; removed after the run. */
+  readonly dataDir: string;
+  /** Free 127.0.0.1 ports, one per name in `LocalRecipe.ports`. */
+  readonly ports: Readonly<Record<string, number>>;
+  /** The store version the user chose (or the recipe's default). */
+  readonly version: string;
+}
+
+export interface LocalCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** Run as this system user (PostgreSQL refuses to run as root). */
+  readonly user?: string;
+}
+
+/** How to run one store as a local child process from packages the project's scripts installed. */
+export interface LocalRecipe {
+  /** Named ports the server needs, e.g. ["http"] or ["http", "grpc"]. */
+  readonly ports: readonly string[];
+  readonly defaultVersion: string;
+  readonly versions: readonly string[];
+  /** The script that installs what `command` needs; named in errors when it is missing. */
+  readonly installScript: string;
+  /**
+   * One-time preparation of dataDir before the first start (initdb, config files). `run` runs a
+   * command to completion as the recipe's user, failing with its output if it exits non-zero.
+   */
+  prepare?(ctx: LocalContext, run: (cmd: LocalCommand) => Promise<void>): Promise<void>;
+  command(ctx: LocalContext): LocalCommand;
+  /** True once the server answers; called repeatedly until a deadline. */
+  isReady(endpoint: Endpoint): Promise<boolean>;
+  /** Seconds to wait for readiness before giving up. */
+  readonly startTimeoutSeconds: number;
+}

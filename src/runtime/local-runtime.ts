@@ -1,0 +1,257 @@
+import { spawn, execFile } from 'node:child_process';
+import { mkdtemp, mkdir, rm, chown, access, readFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Endpoint } from '../adapters/store-adapter.js';
+import type { LocalCommand, LocalContext, LocalRecipe } from './local-recipe.js';
+import type { RunningServer, ServerExit } from './running-server.js';
+import type { MemoryProbe } from './memory-probe.js';
+import { MemoryCgroup } from './cgroup.js';
+import { ProcessTreeRss } from './process-tree-rss.js';
+import { freePorts } from './free-port.js';
+import { onInterruptStop } from './cleanup.js';
+import { LogTail } from './log-tail.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface LocalStartOptions {
+  readonly version?: string;
+  /** Enforced through the server's cgroup; undefined means no limit. */
+  readonly memoryLimitBytes?: number;
+  /** Where server logs are kept after the run; defaults to .vdb-bench/logs. */
+  readonly logDir?: string;
+}
+
+/** Raised when a server does not come up; carries its command and last log lines. */
+export class ServerStartError extends Error {}
+
+let started = 0;
+
+/**
+ * Starts a store's real server as a child process on free 127.0.0.1 ports, in a memory cgroup of
+ * its own, and waits until the recipe says it is ready.
+ */
+export async function startLocalServer(
+  store: string,
+  recipe: LocalRecipe,
+  options: LocalStartOptions = {},
+): Promise<RunningServer> {
+  const version = options.version ?? recipe.defaultVersion;
+  if (!recipe.versions.includes(version)) {
+    throw new ServerStartError(
+      `${store}: no local recipe for version ${version}; known: ${recipe.versions.join(', ')}`,
+    );
+  }
+  const ports = await freePorts(recipe.ports);
+  const dataDir = await mkdtemp(join(tmpdir(), `vdb-bench-${store}-`));
+  const ctx: LocalContext = { dataDir, ports, version };
+  const endpoint: Endpoint = { host: '127.0.0.1', ports };
+  const logDir = options.logDir ?? join(process.cwd(), '.vdb-bench', 'logs');
+  await mkdir(logDir, { recursive: true });
+  const logFile = join(logDir, `${store}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+  const tail = new LogTail(createWriteStream(logFile));
+
+  const cgroup = await MemoryCgroup.create(`vdb-bench-${process.pid}-${store}-${started++}`);
+  const cleanupPartial = async (): Promise<void> => {
+    await cgroup?.remove();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    if (options.memoryLimitBytes !== undefined) {
+      if (!cgroup) throw new ServerStartError(`${store}: a memory limit needs a writable cgroup`);
+      await cgroup.setLimit(options.memoryLimitBytes);
+    }
+    const base = recipe.command(ctx);
+    const user = await resolveUser(base.user);
+    if (user) await chown(dataDir, user.uid, user.gid);
+    await recipe.prepare?.(ctx, (cmd) => runToCompletion(wrap(cmd, user, undefined), tail));
+    const wrapped = wrap(base, user, cgroup?.procsFile);
+    await access(base.command).catch(() => {
+      if (base.command.startsWith('/') || base.command.startsWith('.')) {
+        throw new ServerStartError(
+          `${store}: ${base.command} is not installed; run ${recipe.installScript}`,
+        );
+      }
+    });
+    return await launch(store, recipe, endpoint, wrapped, base, tail, logFile, cgroup, dataDir);
+  } catch (error) {
+    await cleanupPartial();
+    throw error;
+  }
+}
+
+async function launch(
+  store: string,
+  recipe: LocalRecipe,
+  endpoint: Endpoint,
+  wrapped: LocalCommand,
+  base: LocalCommand,
+  tail: LogTail,
+  logFile: string,
+  cgroup: MemoryCgroup | undefined,
+  dataDir: string,
+): Promise<RunningServer> {
+  const description = [base.command, ...base.args].join(' ');
+  // detached: the server leads its own process group, so stop() can signal the whole tree.
+  const child = spawn(wrapped.command, [...wrapped.args], {
+    env: { ...process.env, ...base.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  child.stdout.on('data', (b: Buffer) => tail.push(b));
+  child.stderr.on('data', (b: Buffer) => tail.push(b));
+  let exit: ServerExit | undefined;
+  let stopping = false;
+  const exited = new Promise<void>((resolve) => {
+    child.on('exit', (code, signal) => {
+      void (cgroup?.oomKilled() ?? Promise.resolve(false)).then((oomKilled) => {
+        if (!stopping) exit = { code, signal, oomKilled };
+        resolve();
+      });
+    });
+    child.on('error', (error) => {
+      tail.push(Buffer.from(`spawn error: ${error.message}\n`));
+      exit = { code: null, signal: null, oomKilled: false };
+      resolve();
+    });
+  });
+  const memory: MemoryProbe | undefined =
+    cgroup ?? (child.pid !== undefined ? new ProcessTreeRss(child.pid) : undefined);
+
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    unregister();
+    signalGroup(child.pid, 'SIGTERM');
+    const gone = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+    if (!gone) signalGroup(child.pid, 'SIGKILL');
+    await killCgroupMembers(cgroup);
+    await cgroup?.remove();
+    tail.close();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  const unregister = onInterruptStop(stop);
+
+  const deadline = Date.now() + recipe.startTimeoutSeconds * 1000;
+  for (;;) {
+    if (exit) {
+      await stop();
+      throw new ServerStartError(
+        `${store}: server exited during start (code ${exit.code}, signal ${exit.signal})\n` +
+          `  command: ${description}\n  log: ${logFile}\n  last lines:\n    ` +
+          tail.lines(15).join('\n    '),
+      );
+    }
+    if (await recipe.isReady(endpoint).catch(() => false)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new ServerStartError(
+        `${store}: not ready after ${recipe.startTimeoutSeconds} s\n  command: ${description}\n` +
+          `  log: ${logFile}\n  last lines:\n    ${tail.lines(15).join('\n    ')}`,
+      );
+    }
+    await sleep(250);
+  }
+
+  return {
+    runtime: 'local',
+    endpoint,
+    memory,
+    description,
+    dataBytes: () => directoryBytes(dataDir),
+    logTail: (n = 20) => tail.lines(n),
+    exit: () => exit,
+    stop,
+  };
+}
+
+interface SystemUser {
+  readonly name: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** The user to run as; only root can switch, and only root needs to (PostgreSQL refuses root). */
+async function resolveUser(name: string | undefined): Promise<SystemUser | undefined> {
+  if (!name || process.getuid?.() !== 0) return undefined;
+  const uid = Number((await execFileAsync('id', ['-u', name])).stdout.trim());
+  const gid = Number((await execFileAsync('id', ['-g', name])).stdout.trim());
+  return { name, uid, gid };
+}
+
+/**
+ * Wraps a command so it joins the cgroup before exec (no fork can escape it) and drops to the
+ * recipe's user. `sh -c '...' procsFile cmd args` keeps the server's own argv intact.
+ */
+function wrap(cmd: LocalCommand, user: SystemUser | undefined, procsFile: string | undefined): LocalCommand {
+  const dropUser = user
+    ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--']
+    : [];
+  const argv = [...dropUser, cmd.command, ...cmd.args];
+  if (!procsFile) {
+    const [command, ...args] = argv as [string, ...string[]];
+    return { ...cmd, command, args };
+  }
+  return { ...cmd, command: 'sh', args: ['-c', 'echo $$ > "$0" && exec "$@"', procsFile, ...argv] };
+}
+
+function runToCompletion(cmd: LocalCommand, tail: LogTail): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd.command, [...cmd.args], {
+      env: { ...process.env, ...cmd.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.on('data', (b: Buffer) => tail.push(b));
+    child.stderr.on('data', (b: Buffer) => tail.push(b));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0
+        ? resolve()
+        : reject(
+            new ServerStartError(
+              `${[cmd.command, ...cmd.args].join(' ')} exited with ${code}:\n    ${tail.lines(15).join('\n    ')}`,
+            ),
+          ),
+    );
+  });
+}
+
+function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+/** A server may have daemonised children outside its process group; the cgroup still holds them. */
+async function killCgroupMembers(cgroup: MemoryCgroup | undefined): Promise<void> {
+  if (!cgroup) return;
+  const pids = (await readFile(cgroup.procsFile, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter(Boolean)
+    .map(Number);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+async function directoryBytes(dir: string): Promise<number | undefined> {
+  try {
+    const { stdout } = await execFileAsync('du', ['-sb', dir]);
+    return Number(stdout.split('\t')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
