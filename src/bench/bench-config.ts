@@ -1,0 +1,29 @@
+import type { HybridWeights } from './hybrid/dify-weighted-rerank.js';
+
+/** Everything that shapes a run besides the dataset and the stores; recorded in results. */
+export interface BenchConfig {
+  readonly batchSize: number;
+  readonly warmupQueries: number;
+  /** recall@k is reported for each; the first is Dify's default top_k. */
+  readonly kValues: readonly number[];
+  readonly concurrencyLevels: readonly number[];
+  /** Wall time per concurrency level; each level also stops after maxRequestsPerLevel. */
+  readonly concurrencySeconds: number;
+  readonly maxRequestsPerLevel: number;
+  readonly hybridWeights: HybridWeights;
+  readonly memoryIntervalMs: number;
+  /** Seconds of idle sampling after the server is up, before any data goes in. */
+  readonly idleSeconds: number;
+}
+
+export const DEFAULT_CONFIG: BenchConfig = {
+  batchSize: 100,
+  warmupQueries: 20,
+  kValues: [4, 10],
+  concurrencyLevels: [1, 2, 4, 8, 16],
+  concurrencySeconds: 5,
+  maxRequestsPerLevel: 50_000,
+  hybridWeights: { vector: 0.7, keyword: 0.3 },
+  memoryIntervalMs: 250,
+  idleSeconds: 2,
+};

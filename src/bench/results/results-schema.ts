@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/**
+ * The results file: the only contract between measuring and reporting. A report is rebuilt from
+ * this alone. Bump RESULTS_SCHEMA_VERSION on any incompatible change; results/schema.json is
+ * generated from here (`npm run schema`) and a unit test keeps the two equal.
+ */
+export const RESULTS_SCHEMA_VERSION = 1;
+
+const latency = z.object({
+  count: z.number().int(),
+  meanMs: z.number(),
+  p50Ms: z.number(),
+  p95Ms: z.number(),
+  p99Ms: z.number(),
+  maxMs: z.number(),
+  histogram: z.string().describe('HdrHistogram, microseconds, compressed base64'),
+});
+
+const unsupported = z.object({ status: z.literal('unsupported'), reason: z.string() });
+const failed = z.object({ status: z.literal('failed'), error: z.string() });
+const outcome = <T extends z.ZodRawShape>(shape: T) =>
+  z.discriminatedUnion('status', [z.object({ status: z.literal('ok'), ...shape }), unsupported, failed]);
+
+export const insertResultSchema = outcome({
+  docs: z.number().int(),
+  batchSize: z.number().int(),
+  insertSeconds: z.number(),
+  docsPerSecond: z.number(),
+  searchableSeconds: z.number().describe('from the last insert until every doc is searchable'),
+  batchLatency: latency,
+});
+
+export const searchResultSchema = outcome({
+  k: z.number().int(),
+  queries: z.number().int(),
+  warmupQueries: z.number().int(),
+  latency,
+  latenciesMs: z.array(z.number()).describe('every timed query, in query order'),
+  recall: z.number().optional().describe('mean recall@k against exact ground truth'),
+  ndcg10: z.number().optional().describe('mean nDCG@10 against qrels'),
+  mrr10: z.number().optional().describe('mean reciprocal rank@10 against qrels'),
+  emptyAnswers: z.number().int().describe('queries that returned no hit at all'),
+});
+
+export const concurrencyLevelSchema = z.object({
+  clients: z.number().int(),
+  seconds: z.number(),
+  requests: z.number().int(),
+  errors: z.number().int(),
+  qps: z.number(),
+  latency,
+});
+
+export const concurrencyResultSchema = outcome({
+  k: z.number().int(),
+  levels: z.array(concurrencyLevelSchema),
+});
+
+export const deleteResultSchema = outcome({
+  documentId: z.string(),
+  rowsBefore: z.number().int(),
+  rowsDeleted: z.number().int().describe('rows the dataset says the document had'),
+  rowsAfter: z.number().int(),
+  byDocumentIdMs: z.number(),
+  byIdsMs: z.number(),
+  idsDeleted: z.number().int(),
+  verified: z.boolean().describe('counts match and a filtered search finds nothing of the document'),
+});
+
+export const memoryPhaseSchema = z.object({
+  samples: z.number().int(),
+  minBytes: z.number(),
+  meanBytes: z.number(),
+  maxBytes: z.number(),
+});
+
+export const memorySchema = z.object({
+  method: z.string(),
+  intervalMs: z.number(),
+  phases: z.record(z.string(), memoryPhaseSchema),
+  series: z.array(z.tuple([z.number(), z.number(), z.string()])).describe('[ms since start, bytes, phase]'),
+});
+
+export const storeResultSchema = z.object({
+  store: z.string(),
+  profile: z.string(),
+  status: z.enum(['ok', 'failed']),
+  error: z.object({ phase: z.string(), message: z.string(), logTail: z.array(z.string()) }).optional(),
+  server: z
+    .object({
+      runtime: z.enum(['local', 'docker', 'external']),
+      version: z.string(),
+      requestedVersion: z.string(),
+      description: z.string(),
+      settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+      startSeconds: z.number(),
+      dataBytes: z.number().optional(),
+    })
+    .optional(),
+  capabilities: z.object({
+    documentIdFilter: z.boolean(),
+    fullText: z.boolean(),
+    nativeHybrid: z.boolean(),
+    metrics: z.array(z.string()),
+    notes: z.array(z.string()),
+  }),
+  memory: memorySchema.optional(),
+  workloads: z.object({
+    insert: insertResultSchema.optional(),
+    vector: z.array(searchResultSchema).optional().describe('one entry per k'),
+    filteredVector: searchResultSchema.optional(),
+    fullText: searchResultSchema.optional(),
+    difyHybrid: searchResultSchema.optional(),
+    nativeHybrid: searchResultSchema.optional(),
+    concurrency: concurrencyResultSchema.optional(),
+    delete: deleteResultSchema.optional(),
+  }),
+});
+
+export const resultsSchema = z.object({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('vdb-bench'), version: z.string() }),
+  runId: z.string(),
+  startedAt: z.string(),
+  finishedAt: z.string().optional(),
+  machine: z.object({
+    cpuModel: z.string(),
+    cores: z.number().int(),
+    memoryBytes: z.number(),
+    os: z.string(),
+    kernel: z.string(),
+    node: z.string(),
+    hostnameHash: z.string().describe('sha256 prefix of the hostname: tells machines apart, reveals nothing'),
+  }),
+  harness: z.object({
+    peakRssBytes: z.number(),
+    cpuUserSeconds: z.number(),
+    cpuSystemSeconds: z.number(),
+  }),
+  dataset: z.object({
+    name: z.string(),
+    dir: z.string(),
+    dims: z.number().int(),
+    metric: z.string(),
+    count: z.number().int(),
+    queries: z.number().int(),
+    contentHash: z.string(),
+    manifest: z.record(z.string(), z.unknown()),
+  }),
+  config: z.object({
+    runtime: z.string(),
+    batchSize: z.number().int(),
+    warmupQueries: z.number().int(),
+    kValues: z.array(z.number().int()),
+    concurrencyLevels: z.array(z.number().int()),
+    concurrencySeconds: z.number(),
+    hybridWeights: z.object({ vector: z.number(), keyword: z.number() }),
+    memoryIntervalMs: z.number(),
+  }),
+  stores: z.array(storeResultSchema),
+});
+
+export type Results = z.infer<typeof resultsSchema>;
+export type StoreResult = z.infer<typeof storeResultSchema>;
+export type SearchResult = z.infer<typeof searchResultSchema>;
+export type InsertResult = z.infer<typeof insertResultSchema>;
+export type ConcurrencyResult = z.infer<typeof concurrencyResultSchema>;
+export type DeleteResult = z.infer<typeof deleteResultSchema>;
+export type MemoryResult = z.infer<typeof memorySchema>;
+export type LatencyJson = z.infer<typeof latency>;

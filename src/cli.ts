@@ -1,0 +1,183 @@
+import { Command, Option } from 'commander';
+import { writeFile, mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { STORES, parseVersions, selectStores } from './adapters/registry.js';
+import { DEFAULT_CONFIG, type BenchConfig } from './bench/bench-config.js';
+import { runBenchmark } from './bench/run-benchmark.js';
+import { readResults } from './bench/results/results-file.js';
+import { readDataset } from './datasets/read-dataset.js';
+import { listDatasets } from './datasets/dataset-catalog.js';
+import { writeSyntheticDataset } from './datasets/synthetic.js';
+import { renderMarkdown } from './report/markdown-report.js';
+import { terminalProgress } from './cli/terminal-progress.js';
+import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
+import { TOOL_VERSION } from './version.js';
+
+const DEFAULT_DATASET = 'datasets/linux-doc-minilm';
+
+const program = new Command('bench')
+  .description('vdb-bench: measure the vector stores Dify supports on the same data and queries')
+  .version(TOOL_VERSION)
+  .showHelpAfterError();
+
+program
+  .command('run')
+  .description('start each store, run every workload, write a results file and a markdown report')
+  .option('--stores <list>', 'stores to run, comma-separated; store:profile picks a profile', 'chroma,pgvector')
+  .option('--dataset <dir>', 'dataset folder (see DATASET_FORMAT.md)', DEFAULT_DATASET)
+  .option('--out <file>', 'results file (default results/<time>-<stores>.json)')
+  .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0')
+  .option('--batch-size <n>', 'docs per insert call', positiveInt('--batch-size'), DEFAULT_CONFIG.batchSize)
+  .option('--warmup <n>', 'untimed queries before each timed pass', positiveInt('--warmup'), DEFAULT_CONFIG.warmupQueries)
+  .option('--k <list>', 'top-k values for vector search recall', intList('--k'), [...DEFAULT_CONFIG.kValues])
+  .option('--concurrency <list>', 'client counts for the concurrency sweep', intList('--concurrency'), [...DEFAULT_CONFIG.concurrencyLevels])
+  .option('--concurrency-seconds <s>', 'wall time per concurrency level', positiveNumber('--concurrency-seconds'), DEFAULT_CONFIG.concurrencySeconds)
+  .addOption(new Option('--memory-limit <size>', 'memory limit for each server, e.g. 512m or 2g').argParser(byteSize('--memory-limit')))
+  .option('--quiet', 'no progress output (CI)', false)
+  .action(async (o: RunOptions) => {
+    const stores = selectStores(o.stores);
+    const versions = parseVersions(o.storeVersion);
+    const progress = terminalProgress(o.quiet);
+    progress.log(`reading dataset ${o.dataset}`);
+    const dataset = await readDataset(resolve(o.dataset));
+    const config: BenchConfig = {
+      ...DEFAULT_CONFIG,
+      batchSize: o.batchSize,
+      warmupQueries: o.warmup,
+      kValues: o.k,
+      concurrencyLevels: o.concurrency,
+      concurrencySeconds: o.concurrencySeconds,
+    };
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const resultsFile = resolve(o.out ?? join('results', `${stamp}-${stores.map((s) => s.definition.name).join('-')}.json`));
+    const results = await runBenchmark({
+      stores,
+      versions,
+      dataset,
+      config,
+      resultsFile,
+      progress,
+      ...(o.memoryLimit !== undefined ? { memoryLimitBytes: o.memoryLimit } : {}),
+    });
+    const markdown = renderMarkdown(results);
+    const reportFile = resultsFile.replace(/\.json$/, '.md');
+    await writeFile(reportFile, markdown);
+    process.stdout.write(markdown);
+    progress.log(`\nresults: ${resultsFile}\nreport:  ${reportFile}`);
+    if (results.stores.some((s) => s.status === 'failed')) process.exitCode = 1;
+  });
+
+program
+  .command('report')
+  .description('render a results file as markdown')
+  .argument('<results.json>')
+  .option('--out <file>', 'write to a file instead of stdout')
+  .action(async (file: string, o: { out?: string }) => {
+    const markdown = renderMarkdown(await readResults(file));
+    if (o.out) await writeFile(o.out, markdown);
+    else process.stdout.write(markdown);
+  });
+
+program
+  .command('stores')
+  .description('list the stores, their profiles, capabilities and how each is started')
+  .action(() => {
+    for (const store of STORES) {
+      const recipe = store.local;
+      process.stdout.write(`${store.name}: ${store.description}\n`);
+      process.stdout.write(
+        recipe
+          ? `  local runtime: versions ${recipe.versions.join(', ')} (default ${recipe.defaultVersion}); install: ${recipe.installScript}\n`
+          : '  local runtime: none\n',
+      );
+      for (const [name, profile] of Object.entries(store.profiles)) {
+        const c = profile.capabilities;
+        const flags = [
+          'vector',
+          c.documentIdFilter ? 'document_id filter' : undefined,
+          c.fullText ? 'full text' : undefined,
+          c.nativeHybrid ? 'native hybrid' : undefined,
+        ].filter(Boolean);
+        const marker = name === store.defaultProfile ? ' (default)' : '';
+        process.stdout.write(`  profile ${name}${marker}: ${profile.description}\n    ${flags.join(', ')}; metrics ${c.metrics.join('/')}\n`);
+        for (const note of c.notes) process.stdout.write(`    - ${note}\n`);
+      }
+    }
+  });
+
+const datasets = program
+  .command('datasets')
+  .description('list the datasets under a folder, with their sizes')
+  .argument('[root]', 'folder holding dataset folders', 'datasets')
+  .action(async (root: string) => {
+    const entries = await listDatasets(root);
+    if (entries.length === 0) process.stdout.write(`no datasets under ${root}\n`);
+    for (const { dir, manifest: m, bytes } of entries) {
+      process.stdout.write(
+        `${m.name.padEnd(24)} ${String(m.count).padStart(7)} chunks × ${m.dims} dims (${m.metric}), ` +
+          `${m.queries} queries, ${m.language}, ${(bytes / 2 ** 20).toFixed(1)} MiB  ${dir}\n`,
+      );
+    }
+  });
+
+datasets
+  .command('check')
+  .description('validate a dataset folder against every rule of the format')
+  .argument('<dir>')
+  .action(async (dir: string) => {
+    const d = await readDataset(resolve(dir));
+    process.stdout.write(`${dir}: valid (${d.docs.length} docs, ${d.queries.length} queries, ${d.qrels.size} judged queries)\n`);
+  });
+
+datasets
+  .command('generate')
+  .description('write a seeded synthetic dataset (clustered unit vectors) for scale runs')
+  .requiredOption('--out <dir>', 'folder to write')
+  .option('--count <n>', 'chunks', positiveInt('--count'), 10_000)
+  .option('--dims <n>', 'dimensions', positiveInt('--dims'), 384)
+  .option('--queries <n>', 'queries', positiveInt('--queries'), 200)
+  .option('--clusters <n>', 'clusters', positiveInt('--clusters'), 50)
+  .option('--seed <n>', 'random seed', positiveInt('--seed'), 1)
+  .option('--chunks-per-document <n>', 'chunks per Dify document', positiveInt('--chunks-per-document'), 10)
+  .action(async (o: GenerateOptions) => {
+    await mkdir(o.out, { recursive: true });
+    await writeSyntheticDataset(o.out, {
+      name: `synthetic-${o.count}x${o.dims}`,
+      count: o.count,
+      dims: o.dims,
+      queries: o.queries,
+      clusters: o.clusters,
+      seed: o.seed,
+      chunksPerDocument: o.chunksPerDocument,
+    });
+    process.stdout.write(`wrote ${o.out}\n`);
+  });
+
+interface RunOptions {
+  stores: string;
+  dataset: string;
+  out?: string;
+  storeVersion?: string;
+  batchSize: number;
+  warmup: number;
+  k: number[];
+  concurrency: number[];
+  concurrencySeconds: number;
+  memoryLimit?: number;
+  quiet: boolean;
+}
+
+interface GenerateOptions {
+  out: string;
+  count: number;
+  dims: number;
+  queries: number;
+  clusters: number;
+  seed: number;
+  chunksPerDocument: number;
+}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,181 @@
+import { markdownTable } from 'markdown-table';
+import type { Results, SearchResult, StoreResult } from '../bench/results/results-schema.js';
+import { mib, ms, rate, ratio, seconds } from './format.js';
+
+type Cell = string;
+const NOT_SUPPORTED = 'not supported';
+const FAILED = 'failed';
+const DASH = '–';
+
+/**
+ * Renders a results file as markdown: one table per workload with stores as columns, memory per
+ * phase, then the environment. Depends on the results file alone.
+ */
+export function renderMarkdown(results: Results): string {
+  const stores = results.stores;
+  const header = ['', ...stores.map(columnName)];
+  const table = (rows: Cell[][]): string => markdownTable([header, ...rows], { align: ['l', ...stores.map(() => 'r')] });
+  const d = results.dataset;
+  const parts: string[] = [
+    `# vdb-bench: ${results.runId}`,
+    '',
+    `Dataset **${d.name}**: ${d.count} chunks × ${d.dims} dims (${d.metric}), ${d.queries} queries. ` +
+      `Runtime: ${results.config.runtime}. Started ${results.startedAt}.`,
+    '',
+    '## Insert',
+    '',
+    table(insertRows(stores)),
+    '',
+  ];
+  for (const [index, k] of results.config.kValues.entries()) {
+    parts.push(`## Vector search, k=${k}`, '', table(searchRows(stores, (s) => s.workloads.vector?.[index], `recall@${k}`)), '');
+  }
+  const sections: Array<[string, (s: StoreResult) => SearchResult | undefined, string | undefined]> = [
+    ['Vector search filtered by document_id, k=10', (s) => s.workloads.filteredVector, 'recall@10'],
+    ['Full-text search, k=10', (s) => s.workloads.fullText, undefined],
+    [
+      `Dify hybrid (${results.config.hybridWeights.vector} vector + ${results.config.hybridWeights.keyword} keyword), k=10`,
+      (s) => s.workloads.difyHybrid,
+      undefined,
+    ],
+    ['Native hybrid, k=10', (s) => s.workloads.nativeHybrid, undefined],
+  ];
+  for (const [title, pick, recallLabel] of sections) {
+    parts.push(`## ${title}`, '', table(searchRows(stores, pick, recallLabel)), '');
+  }
+  parts.push(
+    `## Concurrent vector search, k=4, ${results.config.concurrencySeconds} s per level: QPS (p99 ms)`,
+    '',
+    table(concurrencyRows(stores, results.config.concurrencyLevels)),
+    '',
+    '## Delete',
+    '',
+    table(deleteRows(stores)),
+    '',
+    '## Memory (MiB, mean / peak per phase)',
+    '',
+    table(memoryRows(stores)),
+    '',
+    ...environment(results),
+  );
+  return `${parts.join('\n')}\n`;
+}
+
+function columnName(s: StoreResult): string {
+  const version = s.server?.version ? ` ${s.server.version}` : '';
+  return `${s.store}${s.profile === 'dify' ? '' : `:${s.profile}`}${version}`;
+}
+
+function insertRows(stores: readonly StoreResult[]): Cell[][] {
+  const cell = (s: StoreResult, f: (r: Extract<NonNullable<StoreResult['workloads']['insert']>, { status: 'ok' }>) => string): Cell => {
+    const r = s.workloads.insert;
+    if (!r) return s.status === 'failed' ? FAILED : DASH;
+    return r.status === 'ok' ? f(r) : r.status === 'failed' ? FAILED : NOT_SUPPORTED;
+  };
+  return [
+    ['docs/s', ...stores.map((s) => cell(s, (r) => rate(r.docsPerSecond)))],
+    ['insert time (s)', ...stores.map((s) => cell(s, (r) => seconds(r.insertSeconds)))],
+    ['until searchable (s)', ...stores.map((s) => cell(s, (r) => seconds(r.searchableSeconds)))],
+    [`batch p50 / p99 (ms)`, ...stores.map((s) => cell(s, (r) => `${ms(r.batchLatency.p50Ms)} / ${ms(r.batchLatency.p99Ms)}`))],
+    ['server start (s)', ...stores.map((s) => (s.server ? seconds(s.server.startSeconds) : DASH))],
+    ['data on disk (MiB)', ...stores.map((s) => (s.server?.dataBytes !== undefined ? mib(s.server.dataBytes) : DASH))],
+  ];
+}
+
+function searchRows(
+  stores: readonly StoreResult[],
+  pick: (s: StoreResult) => SearchResult | undefined,
+  recallLabel: string | undefined,
+): Cell[][] {
+  const cell = (s: StoreResult, f: (r: Extract<SearchResult, { status: 'ok' }>) => string): Cell => {
+    const r = pick(s);
+    if (!r) return s.status === 'failed' ? FAILED : DASH;
+    return r.status === 'ok' ? f(r) : r.status === 'failed' ? FAILED : NOT_SUPPORTED;
+  };
+  const optional = (v: number | undefined): string => (v === undefined ? DASH : ratio(v));
+  const rows: Cell[][] = [
+    ['p50 (ms)', ...stores.map((s) => cell(s, (r) => ms(r.latency.p50Ms)))],
+    ['p95 (ms)', ...stores.map((s) => cell(s, (r) => ms(r.latency.p95Ms)))],
+    ['p99 (ms)', ...stores.map((s) => cell(s, (r) => ms(r.latency.p99Ms)))],
+  ];
+  if (recallLabel) rows.push([recallLabel, ...stores.map((s) => cell(s, (r) => optional(r.recall)))]);
+  rows.push(
+    ['nDCG@10', ...stores.map((s) => cell(s, (r) => optional(r.ndcg10)))],
+    ['MRR@10', ...stores.map((s) => cell(s, (r) => optional(r.mrr10)))],
+    ['queries (empty answers)', ...stores.map((s) => cell(s, (r) => `${r.queries} (${r.emptyAnswers})`))],
+  );
+  return rows;
+}
+
+function concurrencyRows(stores: readonly StoreResult[], levels: readonly number[]): Cell[][] {
+  return levels.map((clients) => [
+    `${clients} client${clients === 1 ? '' : 's'}`,
+    ...stores.map((s) => {
+      const r = s.workloads.concurrency;
+      if (!r) return s.status === 'failed' ? FAILED : DASH;
+      if (r.status !== 'ok') return r.status === 'failed' ? FAILED : NOT_SUPPORTED;
+      const level = r.levels.find((l) => l.clients === clients);
+      if (!level) return DASH;
+      const errors = level.errors ? `, ${level.errors} errors` : '';
+      return `${rate(level.qps)} (${ms(level.latency.p99Ms)}${errors})`;
+    }),
+  ]);
+}
+
+function deleteRows(stores: readonly StoreResult[]): Cell[][] {
+  const cell = (s: StoreResult, f: (r: Extract<NonNullable<StoreResult['workloads']['delete']>, { status: 'ok' }>) => string): Cell => {
+    const r = s.workloads.delete;
+    if (!r) return s.status === 'failed' ? FAILED : DASH;
+    return r.status === 'ok' ? f(r) : r.status === 'failed' ? FAILED : NOT_SUPPORTED;
+  };
+  return [
+    ['by document_id (ms)', ...stores.map((s) => cell(s, (r) => `${ms(r.byDocumentIdMs)} (${r.rowsDeleted} rows)`))],
+    ['by ids (ms)', ...stores.map((s) => cell(s, (r) => `${ms(r.byIdsMs)} (${r.idsDeleted} rows)`))],
+    ['rows gone', ...stores.map((s) => cell(s, (r) => (r.verified ? 'yes' : `NO (${r.rowsBefore} → ${r.rowsAfter})`)))],
+  ];
+}
+
+const PHASES = ['idle', 'insert', 'search', 'concurrent', 'delete'];
+
+function memoryRows(stores: readonly StoreResult[]): Cell[][] {
+  const rows = PHASES.map((phase) => [
+    phase,
+    ...stores.map((s) => {
+      const p = s.memory?.phases[phase];
+      return p ? `${mib(p.meanBytes)} / ${mib(p.maxBytes)}` : DASH;
+    }),
+  ]);
+  rows.push([
+    'peak, whole run',
+    ...stores.map((s) => {
+      const peaks = Object.values(s.memory?.phases ?? {}).map((p) => p.maxBytes);
+      return peaks.length ? mib(Math.max(...peaks)) : DASH;
+    }),
+  ]);
+  return rows;
+}
+
+function environment(results: Results): string[] {
+  const m = results.machine;
+  const lines = [
+    '## Environment',
+    '',
+    `- Machine: ${m.cpuModel}, ${m.cores} cores, ${mib(m.memoryBytes)} MiB; ${m.os}, kernel ${m.kernel}; Node ${m.node}`,
+    `- vdb-bench ${results.tool.version}; harness peak RSS ${mib(results.harness.peakRssBytes)} MiB, ` +
+      `CPU ${seconds(results.harness.cpuUserSeconds)} s user + ${seconds(results.harness.cpuSystemSeconds)} s system`,
+    `- Dataset content hash ${results.dataset.contentHash.slice(0, 16)}; batch size ${results.config.batchSize}; ` +
+      `${results.config.warmupQueries} warm-up queries before each timed pass`,
+  ];
+  for (const s of results.stores) {
+    const server = s.server
+      ? `${s.server.version} via ${s.server.runtime} (\`${s.server.description}\`)`
+      : 'server not started';
+    lines.push(`- ${columnName(s)}: ${server}`);
+    if (s.memory) lines.push(`  - memory: ${s.memory.method}`);
+    for (const note of s.capabilities.notes) lines.push(`  - ${note}`);
+    if (s.status === 'failed' && s.error) {
+      lines.push(`  - **failed during ${s.error.phase}**: ${s.error.message.split('\n')[0]}`);
+    }
+  }
+  return lines;
+}
