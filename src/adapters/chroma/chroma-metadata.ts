@@ -1,0 +1,23 @@
+import { createHash } from 'node:crypto';
+import type { Metadata } from 'chromadb';
+import type { Doc } from '../store-adapter.js';
+
+/**
+ * The metadata Dify stores with each chunk: doc_id (also the Chroma id), doc_hash, document_id and
+ * dataset_id, plus the dataset's own scalar metadata. Chroma metadata values must be scalars.
+ */
+export function chromaMetadata(doc: Doc, datasetId: string): Metadata {
+  const extra: Metadata = {};
+  for (const [key, value] of Object.entries(doc.metadata ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      extra[key] = value;
+    }
+  }
+  return {
+    ...extra,
+    doc_id: doc.id,
+    doc_hash: createHash('sha256').update(doc.text).digest('hex'),
+    document_id: doc.documentId,
+    dataset_id: datasetId,
+  };
+}

@@ -1,0 +1,60 @@
+import type { Capabilities } from '../store-adapter.js';
+import type { StoreDefinition } from '../store-definition.js';
+import { ChromaAdapter } from './chroma-adapter.js';
+import { DIFY_CONFIG, NATIVE_CONFIG } from './chroma-config.js';
+import { chromaLocalRecipe } from './chroma-local-recipe.js';
+
+const NO_NATIVE_HYBRID =
+  'No native hybrid: Chroma\'s search() API (Knn + Rrf) is not in 0.5.20 or 1.0.0, and the 1.5.9 local ' +
+  'server answers 501 "Search operation is not implemented for local executor"; sparse (BM25) ' +
+  'indexes are refused locally ("Sparse vector indexing is not enabled in local"). Chroma Cloud only.';
+
+const difyCapabilities: Capabilities = {
+  documentIdFilter: true,
+  fullText: false,
+  nativeHybrid: false,
+  metrics: ['l2'],
+  notes: [
+    'Dify gives Chroma no full text: its search_by_full_text returns [] ("chroma does not support BM25").',
+    'Dify creates the collection without hnsw:space, so Chroma ranks by its default squared L2 whatever ' +
+      'the dataset metric; for unit-length embeddings the order equals cosine and Dify\'s score ' +
+      '1 − distance equals 2·cos − 1.',
+    'As Dify with no score threshold set (0.0): hits scoring below 0 (for unit vectors, cos < 0.5) are dropped.',
+    'As Dify: every operation first calls get_or_create_collection, one extra HTTP round trip.',
+    NO_NATIVE_HYBRID,
+  ],
+};
+
+const nativeCapabilities: Capabilities = {
+  documentIdFilter: true,
+  fullText: true,
+  nativeHybrid: false,
+  metrics: ['cosine', 'l2', 'ip'],
+  notes: [
+    'Full text is whereDocument $contains: an unranked, case-sensitive substring FILTER (any word of the ' +
+      'query), returned in Chroma\'s order with score 1, not a ranked (BM25) search.',
+    'Chroma 0.5.20 (SQLite LIKE over a trigram FTS table) misses 1–2-character CJK terms such as 香蕉; ' +
+      'the 1.x servers match them.',
+    'hnsw:space is set from the dataset metric; score = 1 − distance.',
+    NO_NATIVE_HYBRID,
+  ],
+};
+
+export const chromaStore: StoreDefinition = {
+  name: 'chroma',
+  description: 'Chroma over its v2 HTTP API (chromadb JS client)',
+  defaultProfile: 'dify',
+  profiles: {
+    dify: {
+      description: "What Dify's chroma_vector.py does: default space, score 1 − distance, no full text",
+      capabilities: difyCapabilities,
+      createAdapter: () => new ChromaAdapter(difyCapabilities, DIFY_CONFIG),
+    },
+    native: {
+      description: 'Chroma beyond Dify: hnsw:space from the metric, whereDocument substring full text',
+      capabilities: nativeCapabilities,
+      createAdapter: () => new ChromaAdapter(nativeCapabilities, NATIVE_CONFIG),
+    },
+  },
+  local: chromaLocalRecipe,
+};
