@@ -5,7 +5,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Integration tests start real servers; they share 2 cores, so files run one after another.
     fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
+    testTimeout: 180_000,
+    hookTimeout: 300_000,
+    // The JSON report is what .ci/run reads to print its "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: '.vdb-bench/vitest-report.json' }]],
   },
 });

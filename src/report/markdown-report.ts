@@ -41,7 +41,13 @@ export function renderMarkdown(results: Results): string {
     ['Native hybrid, k=10', (s) => s.workloads.nativeHybrid, undefined],
   ];
   for (const [title, pick, recallLabel] of sections) {
-    parts.push(`## ${title}`, '', table(searchRows(stores, pick, recallLabel)), '');
+    const unsupported = stores.every((s) => pick(s)?.status === 'unsupported');
+    parts.push(
+      `## ${title}`,
+      '',
+      unsupported ? 'Not supported by any store in this run.' : table(searchRows(stores, pick, recallLabel)),
+      '',
+    );
   }
   parts.push(
     `## Concurrent vector search, k=4, ${results.config.concurrencySeconds} s per level: QPS (p99 ms)`,
@@ -61,8 +67,9 @@ export function renderMarkdown(results: Results): string {
   return `${parts.join('\n')}\n`;
 }
 
+/** `store[:profile] version`, the version the run asked for; the server's own string is in Environment. */
 function columnName(s: StoreResult): string {
-  const version = s.server?.version ? ` ${s.server.version}` : '';
+  const version = s.server ? ` ${s.server.requestedVersion}` : '';
   return `${s.store}${s.profile === 'dify' ? '' : `:${s.profile}`}${version}`;
 }
 
@@ -168,7 +175,7 @@ function environment(results: Results): string[] {
   ];
   for (const s of results.stores) {
     const server = s.server
-      ? `${s.server.version} via ${s.server.runtime} (\`${s.server.description}\`)`
+      ? `server reports ${s.server.version}; ${s.server.runtime} runtime (\`${s.server.description}\`)`
       : 'server not started';
     lines.push(`- ${columnName(s)}: ${server}`);
     if (s.memory) lines.push(`  - memory: ${s.memory.method}`);

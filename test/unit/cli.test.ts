@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, appendFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSyntheticDataset } from '../../src/datasets/synthetic.js';
+
+const run = promisify(execFile);
+const BIN = new URL('../../bin/bench.js', import.meta.url).pathname;
+
+async function bench(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('node', [BIN, ...args], { timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vdb-bench-cli-'));
+  await writeSyntheticDataset(join(dir, 'good'), { name: 'good', count: 20, dims: 8, queries: 3, clusters: 2, seed: 3, chunksPerDocument: 5 });
+  await writeSyntheticDataset(join(dir, 'bad'), { name: 'bad', count: 20, dims: 8, queries: 3, clusters: 2, seed: 3, chunksPerDocument: 5 });
+  await appendFile(join(dir, 'bad', 'vectors.f32'), Buffer.alloc(4));
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('bench CLI (no store needed)', () => {
+  it('rejects an unknown store, listing the known ones', async () => {
+    const r = await bench('run', '--stores', 'chroma,milvus');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--stores: unknown store "milvus"; known stores: chroma, pgvector');
+  });
+
+  it('rejects a dataset that breaks a rule, naming the file and byte offset', async () => {
+    const r = await bench('run', '--stores', 'pgvector', '--dataset', join(dir, 'bad'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, 'bad', 'vectors.f32')}:byte 640: size is 644 bytes, expected 20 × 8 × 4 = 640`);
+  });
+
+  it('rejects a bad flag value, naming the flag', async () => {
+    const r = await bench('run', '--batch-size', 'ten');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('--batch-size: "ten" is not a positive integer');
+  });
+
+  it('checks and lists datasets', async () => {
+    const check = await bench('datasets', 'check', join(dir, 'good'));
+    expect(check.stdout).toContain('valid (20 docs, 3 queries');
+    const list = await bench('datasets', dir);
+    expect(list.stdout).toMatch(/good\s+20 chunks × 8 dims \(cosine\), 3 queries/);
+  });
+
+  it('lists stores with capabilities and how each starts', async () => {
+    const r = await bench('stores');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('pgvector:');
+    expect(r.stdout).toContain('chroma:');
+    expect(r.stdout).toContain('install: scripts/install-pgvector.sh');
+  });
+});
