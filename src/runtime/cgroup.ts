@@ -1,4 +1,4 @@
-import { mkdir, readFile, rmdir, writeFile, access } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rmdir, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MemoryProbe } from './memory-probe.js';
 
@@ -36,6 +36,7 @@ export class MemoryCgroup implements MemoryProbe {
     if (v2 && !v1) candidates.push([join(ROOT, v2.slice(3)), 2]);
     for (const [parent, version] of candidates) {
       const path = join(parent, name);
+      await removeOrphans(parent);
       try {
         await mkdir(path, { recursive: false });
         await access(join(path, 'cgroup.procs'));
@@ -78,9 +79,44 @@ export class MemoryCgroup implements MemoryProbe {
       try {
         await rmdir(this.path);
         return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 100));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        await new Promise((r) => setTimeout(r, 100)); // EBUSY: a process is still exiting
       }
     }
+  }
+}
+
+/**
+ * Cgroups are named `vdb-bench-<owner pid>-…`. One whose owner is gone was left by a crashed or
+ * killed run: stop what still runs in it (a server nobody will stop) and remove it.
+ */
+async function removeOrphans(parent: string): Promise<void> {
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  for (const entry of entries) {
+    const owner = Number(/^vdb-bench-(\d+)-/.exec(entry)?.[1]);
+    if (!owner || isAlive(owner)) continue;
+    const path = join(parent, entry);
+    const pids = (await readFile(join(path, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+    for (const pid of pids) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+    for (let attempt = 0; attempt < 20; attempt++) {
+      if (await rmdir(path).then(() => true, () => false)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -139,7 +139,7 @@ async function launch(
     if (exit) {
       await stop();
       throw new ServerStartError(
-        `${store}: server exited during start (code ${exit.code}, signal ${exit.signal})\n` +
+        `${store}: server exited during start (code ${exit.code}, signal ${exit.signal}${exit.oomKilled ? ', OOM-killed' : ''})\n` +
           `  command: ${description}\n  log: ${logFile}\n  last lines:\n    ` +
           tail.lines(15).join('\n    '),
       );
