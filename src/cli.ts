@@ -9,6 +9,7 @@ import { readDataset } from './datasets/read-dataset.js';
 import { listDatasets } from './datasets/dataset-catalog.js';
 import { writeSyntheticDataset } from './datasets/synthetic.js';
 import { renderMarkdown } from './report/markdown-report.js';
+import { DEFAULT_THRESHOLDS, compareResults, renderComparison } from './report/compare.js';
 import { terminalProgress } from './cli/terminal-progress.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
 import { TOOL_VERSION } from './version.js';
@@ -76,6 +77,21 @@ program
     const markdown = renderMarkdown(await readResults(file));
     if (o.out) await writeFile(o.out, markdown);
     else process.stdout.write(markdown);
+  });
+
+program
+  .command('compare')
+  .description('compare two results files of the same dataset; exit code 1 on a regression (for CI)')
+  .argument('<baseline.json>')
+  .argument('<current.json>')
+  .option('--latency-threshold <fraction>', 'median latency rise that counts', positiveNumber('--latency-threshold'), DEFAULT_THRESHOLDS.latency)
+  .option('--alpha <p>', 'significance level of the Mann–Whitney test', positiveNumber('--alpha'), DEFAULT_THRESHOLDS.alpha)
+  .option('--quality-drop <delta>', 'recall / nDCG@10 drop that counts', positiveNumber('--quality-drop'), DEFAULT_THRESHOLDS.quality)
+  .action(async (baselineFile: string, currentFile: string, o: { latencyThreshold: number; alpha: number; qualityDrop: number }) => {
+    const thresholds = { latency: o.latencyThreshold, alpha: o.alpha, quality: o.qualityDrop };
+    const rows = compareResults(await readResults(baselineFile), await readResults(currentFile), thresholds);
+    process.stdout.write(renderComparison(rows, thresholds));
+    if (rows.some((r) => r.verdict === 'regression')) process.exitCode = 1;
   });
 
 program
