@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { STORES, parseVersions, selectStores } from './adapters/registry.js';
 import { DEFAULT_CONFIG, type BenchConfig } from './bench/bench-config.js';
 import { runBenchmark } from './bench/run-benchmark.js';
+import { runLeastMemory } from './bench/run-least-memory.js';
 import { readResults } from './bench/results/results-file.js';
 import { readDataset } from './datasets/read-dataset.js';
 import { listDatasets } from './datasets/dataset-catalog.js';
@@ -66,6 +67,42 @@ program
     process.stdout.write(markdown);
     progress.log(`\nresults: ${resultsFile}\nreport:  ${reportFile}`);
     if (results.stores.some((s) => s.status === 'failed')) process.exitCode = 1;
+  });
+
+program
+  .command('memory')
+  .description('find the least memory limit under which each store still inserts the dataset and answers every query')
+  .option('--stores <list>', 'stores to probe, comma-separated', 'chroma,pgvector')
+  .option('--dataset <dir>', 'dataset folder', DEFAULT_DATASET)
+  .option('--out <file>', 'results file (default results/<time>-memory-<stores>.json)')
+  .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0')
+  .addOption(new Option('--min <size>', 'smallest limit tried').argParser(byteSize('--min')).default(64 * 2 ** 20, '64m'))
+  .addOption(new Option('--max <size>', 'largest limit tried').argParser(byteSize('--max')).default(8 * 2 ** 30, '8g'))
+  .option('--resolution <fraction>', 'stop when the bracket is this narrow', positiveNumber('--resolution'), 0.1)
+  .option('--max-probes <n>', 'server starts per store at most', positiveInt('--max-probes'), 10)
+  .option('--probe-timeout <s>', 'seconds one probe may take', positiveNumber('--probe-timeout'), 600)
+  .option('--quiet', 'no progress output (CI)', false)
+  .action(async (o: MemoryOptions) => {
+    const stores = selectStores(o.stores);
+    const versions = parseVersions(o.storeVersion);
+    const progress = terminalProgress(o.quiet);
+    const dataset = await readDataset(resolve(o.dataset));
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const resultsFile = resolve(o.out ?? join('results', `${stamp}-memory-${stores.map((s) => s.definition.name).join('-')}.json`));
+    const results = await runLeastMemory({
+      stores,
+      versions,
+      dataset,
+      config: DEFAULT_CONFIG,
+      search: { minBytes: o.min, maxBytes: o.max, resolution: o.resolution, maxProbes: o.maxProbes },
+      probeTimeoutSeconds: o.probeTimeout,
+      resultsFile,
+      progress,
+    });
+    const markdown = renderMarkdown(results);
+    await writeFile(resultsFile.replace(/\.json$/, '.md'), markdown);
+    process.stdout.write(markdown);
+    progress.log(`\nresults: ${resultsFile}`);
   });
 
 program
@@ -180,6 +217,19 @@ interface RunOptions {
   concurrency: number[];
   concurrencySeconds: number;
   memoryLimit?: number;
+  quiet: boolean;
+}
+
+interface MemoryOptions {
+  stores: string;
+  dataset: string;
+  out?: string;
+  storeVersion?: string;
+  min: number;
+  max: number;
+  resolution: number;
+  maxProbes: number;
+  probeTimeout: number;
   quiet: boolean;
 }
 

@@ -1,14 +1,13 @@
-import { basename } from 'node:path';
 import type { StoreSelection } from '../adapters/registry.js';
 import type { Dataset } from '../datasets/dataset.js';
-import { startLocalServer } from '../runtime/local-runtime.js';
+import { chosenVersion, startServer } from '../runtime/start-server.js';
 import type { BenchConfig } from './bench-config.js';
-import { harnessUsage, machineFingerprint } from './machine.js';
+import { harnessUsage } from './machine.js';
+import { newResults } from './results/new-results.js';
 import type { Progress } from './progress.js';
 import { writeResults } from './results/results-file.js';
-import { RESULTS_SCHEMA_VERSION, type Results } from './results/results-schema.js';
+import type { Results } from './results/results-schema.js';
 import { runStore } from './run-store.js';
-import { TOOL_VERSION } from '../version.js';
 
 export interface BenchmarkRequest {
   readonly stores: readonly StoreSelection[];
@@ -27,51 +26,12 @@ export interface BenchmarkRequest {
  */
 export async function runBenchmark(request: BenchmarkRequest): Promise<Results> {
   const { dataset, config } = request;
-  const results: Results = {
-    schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'vdb-bench', version: TOOL_VERSION },
-    runId: basename(request.resultsFile, '.json'),
-    startedAt: new Date().toISOString(),
-    machine: await machineFingerprint(),
-    harness: harnessUsage(),
-    dataset: {
-      name: dataset.manifest.name,
-      dir: dataset.dir,
-      dims: dataset.manifest.dims,
-      metric: dataset.manifest.metric,
-      count: dataset.manifest.count,
-      queries: dataset.manifest.queries,
-      contentHash: dataset.contentHash,
-      manifest: { ...dataset.manifest },
-    },
-    config: {
-      runtime: 'local',
-      batchSize: config.batchSize,
-      warmupQueries: config.warmupQueries,
-      kValues: [...config.kValues],
-      concurrencyLevels: [...config.concurrencyLevels],
-      concurrencySeconds: config.concurrencySeconds,
-      hybridWeights: { ...config.hybridWeights },
-      memoryIntervalMs: config.memoryIntervalMs,
-    },
-    stores: [],
-  };
+  const results = await newResults(dataset, config, request.resultsFile);
   for (const { definition, profile } of request.stores) {
-    const recipe = definition.local;
-    const version = request.versions.get(definition.name) ?? recipe?.defaultVersion ?? 'unknown';
+    const version = chosenVersion(definition, request.versions);
+    const limit = request.memoryLimitBytes !== undefined ? { memoryLimitBytes: request.memoryLimitBytes } : {};
     const result = await runStore(
-      {
-        definition,
-        profile,
-        version,
-        start: () => {
-          if (!recipe) throw new Error(`${definition.name} has no local runtime recipe`);
-          return startLocalServer(definition.name, recipe, {
-            version,
-            ...(request.memoryLimitBytes !== undefined ? { memoryLimitBytes: request.memoryLimitBytes } : {}),
-          });
-        },
-      },
+      { definition, profile, version, start: () => startServer(definition, { runtime: 'local', version, ...limit }) },
       dataset,
       config,
       request.progress,

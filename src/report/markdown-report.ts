@@ -16,12 +16,20 @@ export function renderMarkdown(results: Results): string {
   const header = ['', ...stores.map(columnName)];
   const table = (rows: Cell[][]): string => markdownTable([header, ...rows], { align: ['l', ...stores.map(() => 'r')] });
   const d = results.dataset;
-  const parts: string[] = [
+  const intro = [
     `# vdb-bench: ${results.runId}`,
     '',
     `Dataset **${d.name}**: ${d.count} chunks × ${d.dims} dims (${d.metric}), ${d.queries} queries. ` +
       `Runtime: ${results.config.runtime}. Started ${results.startedAt}.`,
     '',
+  ];
+  const leastMemory = stores.some((s) => s.leastMemory) ? leastMemorySection(stores, table) : [];
+  // A `bench memory` run measures no workloads: its report is the least-memory table alone.
+  if (stores.every((s) => Object.keys(s.workloads).length === 0)) {
+    return `${[...intro, ...leastMemory, ...environment(results)].join('\n')}\n`;
+  }
+  const parts: string[] = [
+    ...intro,
     '## Insert',
     '',
     table(insertRows(stores)),
@@ -62,6 +70,7 @@ export function renderMarkdown(results: Results): string {
     '',
     table(memoryRows(stores)),
     '',
+    ...leastMemory,
     ...environment(results),
   );
   return `${parts.join('\n')}\n`;
@@ -140,6 +149,30 @@ function deleteRows(stores: readonly StoreResult[]): Cell[][] {
     ['by ids (ms)', ...stores.map((s) => cell(s, (r) => `${ms(r.byIdsMs)} (${r.idsDeleted} rows)`))],
     ['rows gone', ...stores.map((s) => cell(s, (r) => (r.verified ? 'yes' : `NO (${r.rowsBefore} → ${r.rowsAfter})`)))],
   ];
+}
+
+/** The least memory limit under which each store still inserted the dataset and answered. */
+function leastMemorySection(stores: readonly StoreResult[], table: (rows: Cell[][]) => string): string[] {
+  const cell = (s: StoreResult, f: (m: NonNullable<StoreResult['leastMemory']>) => string): Cell =>
+    s.leastMemory ? f(s.leastMemory) : s.status === 'failed' ? FAILED : DASH;
+  const probeAt = (m: NonNullable<StoreResult['leastMemory']>, bytes: number | undefined) =>
+    m.probes.find((p) => p.limitBytes === bytes);
+  const rows: Cell[][] = [
+    [
+      'least limit that survived (MiB)',
+      ...stores.map((s) => cell(s, (m) => (m.leastBytes === undefined ? `none up to ${mib(m.maxBytes)}` : mib(m.leastBytes)))),
+    ],
+    ['largest limit that failed (MiB)', ...stores.map((s) => cell(s, (m) => (m.failedBytes === undefined ? DASH : mib(m.failedBytes))))],
+    ['how it failed', ...stores.map((s) => cell(s, (m) => probeAt(m, m.failedBytes)?.failure ?? DASH))],
+    ['vector p50 at least limit (ms)', ...stores.map((s) => cell(s, (m) => optionalMs(probeAt(m, m.leastBytes)?.p50Ms)))],
+    ['vector p50 unlimited (ms)', ...stores.map((s) => cell(s, (m) => optionalMs(m.unlimitedP50Ms)))],
+    ['probes (server starts)', ...stores.map((s) => cell(s, (m) => String(m.probes.length + 1)))],
+  ];
+  return ['## Least memory (insert every chunk, then answer every query at k=4)', '', table(rows), ''];
+}
+
+function optionalMs(v: number | undefined): string {
+  return v === undefined ? DASH : ms(v);
 }
 
 const PHASES = ['idle', 'insert', 'search', 'concurrent', 'delete'];

@@ -25,7 +25,16 @@ export interface LocalStartOptions {
 }
 
 /** Raised when a server does not come up; carries its command and last log lines. */
-export class ServerStartError extends Error {}
+export class ServerStartError extends Error {
+  constructor(
+    message: string,
+    /** How the server ended, if it exited (an OOM kill under a limit shows here). */
+    readonly exit?: ServerExit,
+  ) {
+    super(message);
+    this.name = 'ServerStartError';
+  }
+}
 
 let started = 0;
 
@@ -142,6 +151,7 @@ async function launch(
         `${store}: server exited during start (code ${exit.code}, signal ${exit.signal}${exit.oomKilled ? ', OOM-killed' : ''})\n` +
           `  command: ${description}\n  log: ${logFile}\n  last lines:\n    ` +
           tail.lines(15).join('\n    '),
+        exit,
       );
     }
     if (await recipe.isReady(endpoint).catch(() => false)) break;

@@ -82,6 +82,24 @@ export const memorySchema = z.object({
   series: z.array(z.tuple([z.number(), z.number(), z.string()])).describe('[ms since start, bytes, phase]'),
 });
 
+export const leastMemorySchema = z.object({
+  minBytes: z.number(),
+  maxBytes: z.number(),
+  resolution: z.number(),
+  leastBytes: z.number().optional().describe('smallest limit that completed insert + search'),
+  failedBytes: z.number().optional().describe('largest limit that did not'),
+  unlimitedP50Ms: z.number().optional().describe('vector search p50 (k=4) with no limit'),
+  probes: z.array(
+    z.object({
+      limitBytes: z.number(),
+      survived: z.boolean(),
+      failure: z.string().optional(),
+      p50Ms: z.number().optional(),
+      peakBytes: z.number().optional(),
+    }),
+  ),
+});
+
 export const storeResultSchema = z.object({
   store: z.string(),
   profile: z.string(),
@@ -106,6 +124,7 @@ export const storeResultSchema = z.object({
     notes: z.array(z.string()),
   }),
   memory: memorySchema.optional(),
+  leastMemory: leastMemorySchema.optional().describe('from `bench memory`'),
   workloads: z.object({
     insert: insertResultSchema.optional(),
     vector: z.array(searchResultSchema).optional().describe('one entry per k'),
@@ -169,3 +188,4 @@ export type ConcurrencyResult = z.infer<typeof concurrencyResultSchema>;
 export type DeleteResult = z.infer<typeof deleteResultSchema>;
 export type MemoryResult = z.infer<typeof memorySchema>;
 export type LatencyJson = z.infer<typeof latency>;
+export type LeastMemoryResult = z.infer<typeof leastMemorySchema>;

@@ -1,0 +1,76 @@
+import type { StoreSelection } from '../adapters/registry.js';
+import type { Dataset } from '../datasets/dataset.js';
+import { chosenVersion, startServer } from '../runtime/start-server.js';
+import type { BenchConfig } from './bench-config.js';
+import { findLeastMemory, type LeastMemoryOptions } from './least-memory.js';
+import { probeUnderLimit, type ProbeOutcome } from './least-memory-probe.js';
+import { harnessUsage } from './machine.js';
+import type { Progress } from './progress.js';
+import { newResults } from './results/new-results.js';
+import { writeResults } from './results/results-file.js';
+import type { Results, StoreResult } from './results/results-schema.js';
+
+export interface LeastMemoryRequest {
+  readonly stores: readonly StoreSelection[];
+  readonly versions: ReadonlyMap<string, string>;
+  readonly dataset: Dataset;
+  readonly config: BenchConfig;
+  readonly search: LeastMemoryOptions;
+  readonly probeTimeoutSeconds: number;
+  readonly resultsFile: string;
+  readonly progress: Progress;
+}
+
+const MiB = 2 ** 20;
+
+/**
+ * `bench memory`: for each store, one unlimited probe (the reference latency), then a bounded
+ * bisection over memory limits for the least one under which insert + search still complete.
+ * Every probe starts a fresh server; an OOM kill is a result, never a crash of the harness.
+ */
+export async function runLeastMemory(request: LeastMemoryRequest): Promise<Results> {
+  const { dataset, config, progress } = request;
+  const results = await newResults(dataset, config, request.resultsFile);
+  for (const { definition, profile: profileName } of request.stores) {
+    const profile = definition.profiles[profileName];
+    if (!profile) continue;
+    const version = chosenVersion(definition, request.versions);
+    const start = (limit: number | undefined) =>
+      startServer(definition, { runtime: 'local', version, ...(limit !== undefined ? { memoryLimitBytes: limit } : {}) });
+    const probe = async (limit: number | undefined): Promise<ProbeOutcome> => {
+      progress.log(`${definition.name}: probing ${limit === undefined ? 'no limit' : `${limit / MiB} MiB`}`);
+      const outcome = await probeUnderLimit(start, version, profile, dataset, config, progress, limit, request.probeTimeoutSeconds);
+      progress.log(`  ${outcome.survived ? 'survived' : `failed: ${outcome.failure}`}`);
+      return outcome;
+    };
+    const unlimited = await probe(undefined);
+    const store: StoreResult = {
+      store: definition.name,
+      profile: profileName,
+      status: unlimited.survived ? 'ok' : 'failed',
+      capabilities: { ...profile.capabilities, metrics: [...profile.capabilities.metrics], notes: [...profile.capabilities.notes] },
+      workloads: {},
+      ...(unlimited.server ? { server: unlimited.server } : {}),
+    };
+    if (!unlimited.survived) {
+      store.error = { phase: 'unlimited probe', message: unlimited.failure ?? 'failed', logTail: [] };
+    } else {
+      const found = await findLeastMemory((limit) => probe(limit), request.search);
+      store.leastMemory = {
+        minBytes: request.search.minBytes,
+        maxBytes: request.search.maxBytes,
+        resolution: request.search.resolution,
+        ...(found.leastBytes !== undefined ? { leastBytes: found.leastBytes } : {}),
+        ...(found.failedBytes !== undefined ? { failedBytes: found.failedBytes } : {}),
+        ...(unlimited.p50Ms !== undefined ? { unlimitedP50Ms: unlimited.p50Ms } : {}),
+        probes: found.probes.map(({ server: _server, ...p }) => p),
+      };
+    }
+    results.stores.push(store);
+    results.harness = harnessUsage();
+    await writeResults(request.resultsFile, results);
+  }
+  results.finishedAt = new Date().toISOString();
+  await writeResults(request.resultsFile, results);
+  return results;
+}
