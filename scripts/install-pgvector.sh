@@ -1,18 +1,29 @@
 #!/usr/bin/env bash
 # Installs what the local pgvector recipe runs: Debian's PostgreSQL 15 server, plus pgvector
-# built from Debian's *source* package of a newer suite (bookworm's own pgvector is too old for
-# HNSW). Idempotent: when vector.so and vector.control are installed it only prints the version.
-#   PGVECTOR_SUITE  the Debian suite whose pgvector source is built (default: trixie)
+# built from Debian's *source* package of a newer suite (bookworm's own pgvector, 0.4.x, predates
+# HNSW). Idempotent: when vector.so is installed and vector.control is at the wanted version, it
+# only prints that version.
+#   PGVECTOR_VERSION  the wanted upstream version (default: PGVECTOR_VERSION in
+#                     src/adapters/pgvector/pgvector-version.ts, which the local recipe runs)
+#   PGVECTOR_SUITE    the Debian suite whose pgvector source is built (default: trixie)
+#   PGVECTOR_FORCE=1  rebuild and reinstall even when the wanted version is installed
 set -euo pipefail
 cd "$(dirname "$0")/.."
+START=$SECONDS
+say() { echo "install-pgvector: $*"; }
+die() { echo "install-pgvector: $*" >&2; exit 1; }
+done_in() { say "$1 ($((SECONDS - START)) s)"; }
 
 PG=15
 SUITE="${PGVECTOR_SUITE:-trixie}"
+WANTED="${PGVECTOR_VERSION:-$(sed -n "s/^export const PGVECTOR_VERSION = '\(.*\)';/\1/p" src/adapters/pgvector/pgvector-version.ts)}"
+[ -n "$WANTED" ] || die "cannot read PGVECTOR_VERSION from src/adapters/pgvector/pgvector-version.ts"
 PG_CONFIG="/usr/lib/postgresql/$PG/bin/pg_config"
 BUILD_DIR="$PWD/.vdb-bench/build/pgvector"
 SRC_LIST=/etc/apt/sources.list.d/vdb-bench-pgvector-src.sources
+NO_CLUSTER=/etc/postgresql-common/createcluster.d/vdb-bench-no-main-cluster.conf
 
-need_root() { [ "$(id -u)" -eq 0 ] || { echo "install-pgvector: run as root (apt-get, make install)" >&2; exit 1; }; }
+need_root() { [ "$(id -u)" -eq 0 ] || die "run as root (apt-get, make install)"; }
 
 missing=()
 for pkg in "postgresql-$PG" "postgresql-server-dev-$PG" build-essential dpkg-dev; do
@@ -20,37 +31,56 @@ for pkg in "postgresql-$PG" "postgresql-server-dev-$PG" build-essential dpkg-dev
 done
 if [ "${#missing[@]}" -gt 0 ]; then
   need_root
-  echo "install-pgvector: installing ${missing[*]}"
+  # The bench runs its own throwaway clusters (initdb per run); Debian's package would otherwise
+  # create and start a 15/main cluster on port 5432 that nobody uses. createcluster.conf includes
+  # this directory; the file is ours, not a conffile, so it can be written before the install.
+  if [[ " ${missing[*]} " == *" postgresql-$PG "* ]] && [ ! -e "/etc/postgresql/$PG/main" ]; then
+    mkdir -p "$(dirname "$NO_CLUSTER")"
+    echo 'create_main_cluster = false' > "$NO_CLUSTER"
+  fi
+  say "installing ${missing[*]}"
   apt-get update -qq
-  # A postgresql-15 install must not start Debian's own cluster: the bench runs its own.
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 sharedir="$("$PG_CONFIG" --sharedir)"
 pkglibdir="$("$PG_CONFIG" --pkglibdir)"
-installed_version() { sed -n "s/^default_version = '\(.*\)'/\1/p" "$sharedir/extension/vector.control"; }
-if [ -f "$sharedir/extension/vector.control" ] && [ -f "$pkglibdir/vector.so" ]; then
-  echo "install-pgvector: pgvector $(installed_version) already installed for PostgreSQL $PG"
+control="$sharedir/extension/vector.control"
+installed_version() { sed -n "s/^default_version = '\(.*\)'/\1/p" "$control" 2>/dev/null; }
+if [ "${PGVECTOR_FORCE:-0}" != 1 ] && [ -f "$pkglibdir/vector.so" ] && [ "$(installed_version)" = "$WANTED" ]; then
+  done_in "pgvector $WANTED already installed for PostgreSQL $PG"
   exit 0
 fi
 
 need_root
-# A deb-src entry only (no binary "deb" line), so nothing from $SUITE can replace an installed
-# package. The archive URI is the one this machine's own Debian sources use.
-if [ ! -f "$SRC_LIST" ]; then
+# A deb-src entry only (no binary "deb" line), so nothing from $SUITE can replace or upgrade an
+# installed package: apt only ever *downloads source* from it. The archive URI is the one this
+# machine's own Debian sources use (a mirror stays a mirror).
+if [ ! -f "$SRC_LIST" ] || ! grep -q "^Suites: $SUITE\$" "$SRC_LIST"; then
   uri="$(sed -n 's/^URIs:[[:space:]]*//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)"
   [ -n "$uri" ] || uri="$(awk '$1 == "deb" { print $2; exit }' /etc/apt/sources.list 2>/dev/null)"
-  [ -n "$uri" ] || { echo "install-pgvector: cannot find this machine's Debian archive URI" >&2; exit 1; }
+  [ -n "$uri" ] || die "cannot find this machine's Debian archive URI"
   printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
     "$uri" "$SUITE" > "$SRC_LIST"
 fi
 apt-get update -qq
 
 rm -rf "$BUILD_DIR" && mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR"
-apt-get source -qq "pgvector/$SUITE" >/dev/null 2>&1 || apt-get source -qq pgvector
+# Only $SUITE's source: a silent fallback to another suite's (older) pgvector would be a lie.
+apt-get source -qq --download-only "pgvector/$SUITE" >/dev/null 2>apt-source.err ||
+  die "apt-get source pgvector/$SUITE failed: $(tail -n 3 apt-source.err)"
+dsc="$(ls pgvector_*.dsc | head -n 1)"
+# Debian version "0.8.0-1" (or "0.8.0-1+deb13u1"): the upstream part is what vector.control says.
+upstream="$(sed -n 's/^Version: \(.*\)-[^-]*$/\1/p' "$dsc")"
+[ "$upstream" = "$WANTED" ] ||
+  die "Debian $SUITE ships pgvector $upstream, not $WANTED; set PGVECTOR_VERSION in src/adapters/pgvector/pgvector-version.ts to $upstream (and check the adapter) or pick another PGVECTOR_SUITE"
+dpkg-source -x --no-check "$dsc" >/dev/null
 src="$(find . -maxdepth 1 -type d -name 'pgvector-*' | head -n 1)"
-[ -n "$src" ] || { echo "install-pgvector: apt-get source pgvector gave no source tree" >&2; exit 1; }
+[ -n "$src" ] || die "dpkg-source gave no source tree"
 cd "$src"
-make -s PG_CONFIG="$PG_CONFIG" OPTFLAGS="" >/dev/null
+# OPTFLAGS="": no -march=native (pgvector 0.8.0's default already, as in Debian's binary
+# packages); said explicitly so a newer source cannot make results depend on the build CPU.
+make -s -j"$(nproc)" PG_CONFIG="$PG_CONFIG" OPTFLAGS="" >/dev/null
 make -s PG_CONFIG="$PG_CONFIG" install >/dev/null
-echo "install-pgvector: built and installed pgvector $(installed_version) from Debian $SUITE source ($src)"
+[ "$(installed_version)" = "$WANTED" ] || die "installed vector.control says $(installed_version), wanted $WANTED"
+done_in "built and installed pgvector $(installed_version) for PostgreSQL $PG from Debian $SUITE source ${dsc%.dsc}"

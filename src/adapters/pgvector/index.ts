@@ -10,10 +10,11 @@ const difyCapabilities: Capabilities = {
   nativeHybrid: false,
   metrics: ['cosine', 'l2', 'ip'],
   notes: [
-    "Full text as Dify: to_tsvector(text) @@ plainto_tsquery(query) ranked by ts_rank, with no tsvector index (a scan per query); the 'english' default text search configuration.",
-    'HNSW (m=16, ef_construction=64) created with the table, before inserts, as Dify does; hnsw.ef_search left at its default (40).',
-    "The document_id filter is a WHERE on meta->>'document_id' applied to HNSW's candidates: with pgvector 0.8's default (no iterative scan) a filtered query can return fewer than k rows.",
-    'As Dify with no score threshold set (0.0): hits with cosine similarity below 0 are dropped.',
+    "Full text as Dify: to_tsvector(text) @@ plainto_tsquery(query) ranked by ts_rank, no tsvector index (every query parses every row); text search configuration 'english' (the cluster default).",
+    'HNSW (m=16, ef_construction=64) created with the table, before inserts, as Dify does; none above 2000 dims (exact scan), as Dify; hnsw.ef_search at its default (40).',
+    "The document_id filter is a WHERE on meta->>'document_id' with no index on it, so PostgreSQL's planner picks the plan: on a few hundred rows a sequential scan and exact sort; on thousands it walks HNSW and filters its ef_search (40) candidates afterwards, so a filtered query can return fewer than k rows or none (pgvector 0.8's iterative scan is off, as Dify leaves it).",
+    'As Dify with no score threshold set (0.0): cosine hits scoring below 0 are dropped.',
+    'Dataset ids are stored as UUIDv5 (Dify wants uuid ids); the original id is meta.doc_id, as Dify keeps it.',
   ],
 };
 

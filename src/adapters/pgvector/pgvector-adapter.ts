@@ -13,33 +13,57 @@ import type {
   VectorQuery,
 } from '../store-adapter.js';
 import type { PgvectorConfig } from './pgvector-config.js';
-import { uuidV5 } from './uuid-v5.js';
+import { METRIC_SQL } from './pgvector-config.js';
+import {
+  MAX_ROWS_PER_INSERT,
+  createIndexSql,
+  createTableSql,
+  deleteByDocumentIdSql,
+  deleteByIdsSql,
+  fullTextSql,
+  insertSql,
+  tableName,
+  vectorSearchSql,
+  type Statement,
+} from './pgvector-sql.js';
 import { npmPackageVersion } from '../../project-paths.js';
 
-/** pgvector operator class and distance operator per metric; Dify itself uses cosine only. */
-const OPERATORS: Record<Metric, { opclass: string; operator: string; score: (d: number) => number }> = {
-  cosine: { opclass: 'vector_cosine_ops', operator: '<=>', score: (d) => 1 - d },
-  l2: { opclass: 'vector_l2_ops', operator: '<->', score: (d) => 1 - d },
-  ip: { opclass: 'vector_ip_ops', operator: '<#>', score: (d) => -d },
-};
-
 interface Row {
-  meta: { doc_id: string; document_id: string };
+  meta: { doc_id: string };
   text: string;
-  value: number;
 }
+
+interface Collection {
+  readonly table: string;
+  readonly metric: Metric;
+}
+
+/** Server settings recorded with every run (all PostgreSQL/pgvector defaults in the local recipe). */
+const RECORDED_SETTINGS = [
+  'shared_buffers',
+  'work_mem',
+  'maintenance_work_mem',
+  'effective_cache_size',
+  'max_connections',
+  'max_parallel_workers_per_gather',
+  'max_parallel_maintenance_workers',
+  'synchronous_commit',
+  'default_text_search_config',
+  'hnsw.ef_search',
+  'hnsw.iterative_scan',
+] as const;
 
 /**
  * pgvector as Dify's pgvector.py uses it: table `embedding_<collection>` (id uuid, text, meta
  * jsonb, embedding vector(dims)), an HNSW index created with the table, `<=>` with score
  * 1 − distance, the document_id filter on `meta->>'document_id'`, and full text by
- * to_tsvector/plainto_tsquery ranked by ts_rank with no tsvector index.
+ * to_tsvector/plainto_tsquery ranked by ts_rank with no tsvector index. SQL lives in
+ * pgvector-sql.ts; this class holds the connection pool and maps rows to hits.
  */
 export class PgvectorAdapter implements StoreAdapter {
   readonly name = 'pgvector';
   private pool: pg.Pool | undefined;
-  private table = '';
-  private metric: Metric = 'cosine';
+  private collection: Collection | undefined;
 
   constructor(
     readonly capabilities: Capabilities,
@@ -47,150 +71,143 @@ export class PgvectorAdapter implements StoreAdapter {
   ) {}
 
   async connect(endpoint: Endpoint): Promise<StoreInfo> {
-    const efSearch = this.config.efSearch;
-    this.pool = new pg.Pool({
+    const { efSearch } = this.config.search;
+    const pool = new pg.Pool({
       host: endpoint.host,
       port: endpoint.ports.postgres,
       user: 'postgres',
       database: 'postgres',
       max: this.config.poolSize,
+      // A startup option applies to every pooled connection before its first query.
+      ...(efSearch !== undefined ? { options: `-c hnsw.ef_search=${Math.trunc(efSearch)}` } : {}),
     });
-    if (efSearch !== undefined) {
-      this.pool.on('connect', (client) => void client.query(`SET hnsw.ef_search = ${Number(efSearch)}`));
+    // An idle connection that dies (server stopped or crashed) emits on the pool; without a
+    // listener that would end the process. The next query fails and reports it instead.
+    pool.on('error', () => undefined);
+    this.pool = pool;
+    const client = await pool.connect();
+    try {
+      await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+      // The hnsw.* settings exist once vector.so is loaded in this session; a vector cast loads it.
+      await client.query(`SELECT '[1]'::vector`);
+      const server = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
+      const ext = (
+        await client.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`)
+      ).rows[0]?.extversion;
+      if (!server || !ext) throw new Error('pgvector: the server reported no version or no vector extension');
+      const settings: Record<string, string> = {};
+      for (const name of RECORDED_SETTINGS) {
+        const { rows } = await client.query<{ value: string | null }>('SELECT current_setting($1, true) AS value', [name]);
+        settings[name] = rows[0]?.value ?? 'unset';
+      }
+      const { index, search } = this.config;
+      return {
+        // server_version reads "15.20 (Debian 15.20-0+deb12u1)": keep the number, the build goes in settings.
+        version: `PostgreSQL ${server.split(' ')[0]} + pgvector ${ext}`,
+        settings: {
+          client: `pg (npm) ${npmPackageVersion('pg')}`,
+          serverBuild: server,
+          hnswM: index.m,
+          hnswEfConstruction: index.efConstruction,
+          hnswMaxIndexedDims: index.maxIndexedDims,
+          hnswEfSearch: efSearch ?? Number(settings['hnsw.ef_search']),
+          scoreThreshold: search.scoreThreshold ?? 'none',
+          poolSize: this.config.poolSize,
+          ...settings,
+        },
+      };
+    } finally {
+      client.release();
     }
-    await this.pool.query('CREATE EXTENSION IF NOT EXISTS vector');
-    const { rows } = await this.pool.query<{ server: string; ext: string; sb: string; ef: string; mwm: string }>(
-      `SELECT current_setting('server_version') AS server,
-              (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS ext,
-              current_setting('shared_buffers') AS sb,
-              current_setting('hnsw.ef_search') AS ef,
-              current_setting('maintenance_work_mem') AS mwm`,
-    );
-    const info = rows[0];
-    if (!info) throw new Error('pgvector: no answer to the version query');
-    return {
-      // server_version reads "15.20 (Debian 15.20-0+deb12u1)": keep the number, the build goes in settings.
-      version: `PostgreSQL ${info.server.split(' ')[0]} + pgvector ${info.ext}`,
-      settings: {
-        client: `pg (npm) ${npmPackageVersion('pg')}`,
-        serverBuild: info.server,
-        hnswM: this.config.m,
-        hnswEfConstruction: this.config.efConstruction,
-        hnswEfSearch: efSearch ?? Number(info.ef),
-        sharedBuffers: info.sb,
-        maintenanceWorkMem: info.mwm,
-        scoreThreshold: this.config.scoreThreshold ?? 'none',
-        poolSize: this.config.poolSize,
-      },
-    };
   }
 
   async createCollection(spec: CollectionSpec): Promise<void> {
-    const op = OPERATORS[spec.metric];
-    this.table = `embedding_${spec.name.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`;
-    this.metric = spec.metric;
+    const table = tableName(spec.name);
     const pool = this.requirePool();
-    await pool.query(
-      `CREATE TABLE IF NOT EXISTS ${this.table} (
-         id UUID PRIMARY KEY, text TEXT NOT NULL, meta JSONB NOT NULL, embedding vector(${spec.dims}) NOT NULL
-       ) USING heap`,
-    );
+    await pool.query(createTableSql(table, spec.dims));
     // As Dify: the index exists before the first insert, so every insert maintains it.
-    await pool.query(
-      `CREATE INDEX IF NOT EXISTS ${this.table}_embedding_idx ON ${this.table}
-       USING hnsw (embedding ${op.opclass}) WITH (m = ${this.config.m}, ef_construction = ${this.config.efConstruction})`,
-    );
+    const index = createIndexSql(table, spec.dims, spec.metric, this.config.index);
+    if (index) await pool.query(index);
+    this.collection = { table, metric: spec.metric };
   }
 
+  /** One multi-row INSERT per batch (batches beyond the bind-parameter limit: several, one transaction). */
   async insert(batch: readonly Doc[]): Promise<void> {
     if (batch.length === 0) return;
-    const values: string[] = [];
-    const params: unknown[] = [];
-    batch.forEach((d, i) => {
-      values.push(`($${i * 4 + 1}, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4})`);
-      params.push(
-        uuidV5(d.id),
-        d.text,
-        JSON.stringify({ ...d.metadata, doc_id: d.id, document_id: d.documentId }),
-        vectorLiteral(d.vector),
-      );
-    });
-    await this.requirePool().query(
-      `INSERT INTO ${this.table} (id, text, meta, embedding) VALUES ${values.join(', ')}`,
-      params,
-    );
+    const { table } = this.requireCollection();
+    if (batch.length <= MAX_ROWS_PER_INSERT) {
+      await this.run(insertSql(table, batch));
+      return;
+    }
+    const client = await this.requirePool().connect();
+    try {
+      await client.query('BEGIN');
+      for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT) {
+        const s = insertSql(table, batch.slice(i, i + MAX_ROWS_PER_INSERT));
+        await client.query(s.text, s.values);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
   }
 
   /** PostgreSQL is synchronous: a committed insert is searchable at once. */
   async waitUntilSearchable(): Promise<void> {}
 
   async count(): Promise<number> {
-    const { rows } = await this.requirePool().query<{ n: string }>(`SELECT count(*) AS n FROM ${this.table}`);
+    const { table } = this.requireCollection();
+    const { rows } = await this.requirePool().query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
     return Number(rows[0]?.n ?? 0);
   }
 
   async searchVector(q: VectorQuery): Promise<Hit[]> {
-    const op = OPERATORS[this.metric];
-    const params: unknown[] = [vectorLiteral(q.vector)];
-    const where = this.documentFilter(q.documentIds, params);
-    const { rows } = await this.requirePool().query<Row>(
-      `SELECT meta, text, embedding ${op.operator} $1 AS value FROM ${this.table}${where}
-       ORDER BY value LIMIT ${Math.trunc(q.k)}`,
-      params,
-    );
-    return this.hits(rows, op.score);
+    const { table, metric } = this.requireCollection();
+    const rows = await this.run<Row & { distance: number }>(vectorSearchSql(table, metric, q.vector, q.k, q.documentIds));
+    const threshold = this.config.search.scoreThreshold;
+    const hits = rows.map((r) => ({ id: r.meta.doc_id, score: METRIC_SQL[metric].score(Number(r.distance)), text: r.text }));
+    // Dify's score_threshold is a cosine-similarity notion (`if score >= score_threshold`).
+    return metric === 'cosine' && threshold !== undefined ? hits.filter((h) => h.score >= threshold) : hits;
   }
 
   async searchFullText(q: TextQuery): Promise<Hit[]> {
-    const params: unknown[] = [q.text];
-    const filter = this.documentFilter(q.documentIds, params).replace(' WHERE ', ' AND ');
-    const { rows } = await this.requirePool().query<Row>(
-      `SELECT meta, text, ts_rank(to_tsvector(coalesce(text, '')), plainto_tsquery($1)) AS value
-       FROM ${this.table} WHERE to_tsvector(text) @@ plainto_tsquery($1)${filter}
-       ORDER BY value DESC LIMIT ${Math.trunc(q.k)}`,
-      params,
-    );
-    return rows.map((r) => ({ id: r.meta.doc_id, score: Number(r.value), text: r.text }));
+    const { table } = this.requireCollection();
+    const rows = await this.run<Row & { score: number }>(fullTextSql(table, q.text, q.k, q.documentIds));
+    return rows.map((r) => ({ id: r.meta.doc_id, score: Number(r.score), text: r.text }));
   }
 
   async delete(sel: DeleteSelector): Promise<void> {
-    const pool = this.requirePool();
-    if (sel.kind === 'documentId') {
-      await pool.query(`DELETE FROM ${this.table} WHERE meta->>'document_id' = $1`, [sel.documentId]);
-    } else if (sel.ids.length > 0) {
-      await pool.query(`DELETE FROM ${this.table} WHERE id = ANY($1::uuid[])`, [sel.ids.map((id) => uuidV5(id))]);
-    }
+    const { table } = this.requireCollection();
+    if (sel.kind === 'documentId') await this.run(deleteByDocumentIdSql(table, sel.documentId));
+    else if (sel.ids.length > 0) await this.run(deleteByIdsSql(table, sel.ids));
   }
 
   async dropCollection(): Promise<void> {
-    await this.requirePool().query(`DROP TABLE IF EXISTS ${this.table}`);
+    if (!this.collection) return;
+    await this.requirePool().query(`DROP TABLE IF EXISTS ${this.collection.table}`);
+    this.collection = undefined;
   }
 
   async close(): Promise<void> {
-    await this.pool?.end();
+    const pool = this.pool;
     this.pool = undefined;
+    await pool?.end();
   }
 
-  /** Appends the filter's parameters to `params` and returns the WHERE clause (or ''). */
-  private documentFilter(documentIds: readonly string[] | undefined, params: unknown[]): string {
-    if (!documentIds) return '';
-    params.push([...documentIds]);
-    return ` WHERE meta->>'document_id' = ANY($${params.length}::text[])`;
-  }
-
-  private hits(rows: readonly Row[], score: (value: number) => number): Hit[] {
-    const threshold = this.config.scoreThreshold;
-    return rows
-      .map((r) => ({ id: r.meta.doc_id, score: score(Number(r.value)), text: r.text }))
-      .filter((h) => threshold === undefined || h.score >= threshold);
+  private async run<R extends pg.QueryResultRow>(s: Statement): Promise<R[]> {
+    return (await this.requirePool().query<R>(s.text, s.values)).rows;
   }
 
   private requirePool(): pg.Pool {
     if (!this.pool) throw new Error('pgvector: connect() first');
     return this.pool;
   }
-}
 
-function vectorLiteral(v: Float32Array): string {
-  return `[${Array.from(v).join(',')}]`;
+  private requireCollection(): Collection {
+    if (!this.collection) throw new Error('pgvector: createCollection() first');
+    return this.collection;
+  }
 }
