@@ -49,6 +49,10 @@ export interface Doc {
 export interface VectorQuery {
   readonly vector: Float32Array;
   readonly k: number;
+  /**
+   * Only chunks of these Dify documents. Undefined means no filter; the harness never sends an
+   * empty list (Dify treats [] as no filter; adapters may answer it with no hits).
+   */
   readonly documentIds?: readonly string[];
 }
 

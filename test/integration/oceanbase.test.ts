@@ -210,6 +210,10 @@ describe.each(oceanbaseStore.local?.versions ?? [])('oceanbase: seekdb %s (local
       const chinese = await search({ text: '香蕉', vector: vector(17), k: 3 });
       expect(idsOf(chinese)).toEqual(['chunk-zh', 'chunk-17', 'chunk-39']);
       expect(await search({ text: 'banana', vector: vector(17), k: 5, documentIds: [] })).toEqual([]);
+      // The server pastes DSL strings into SQL; quotes and backslashes must not break the query.
+      const quoted = await search({ text: "banana's \\ 'fig'", vector: vector(17), k: 3 });
+      expect(quoted).toHaveLength(3);
+      expect(await search({ text: 'banana', vector: vector(17), k: 3, documentIds: ["doc-0' OR '1'='1"] })).toEqual([]);
     });
 
     it('deletes by ids and by document_id', async () => {
