@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Doc, Metric } from '../store-adapter.js';
 import type { PgvectorIndexParams } from './pgvector-config.js';
 import { METRIC_SQL } from './pgvector-config.js';
-import { uuidV5 } from './uuid-v5.js';
+import { uuidV5 } from '../uuid-v5.js';
 
 /**
  * The SQL Dify's pgvector.py sends (api/core/rag/datasource/vdb/pgvector/pgvector.py), written

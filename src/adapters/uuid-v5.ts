@@ -3,7 +3,10 @@ import { createHash } from 'node:crypto';
 /** A fixed namespace for vdb-bench's ids: the same dataset id always maps to the same UUID. */
 const NAMESPACE = '6f1c2a4e-3b5d-4c8e-9a7f-1d2e3f4a5b6c';
 
-/** RFC 9562 UUIDv5 (SHA-1, name-based): Dify's tables want UUID ids; dataset ids are any string. */
+/**
+ * RFC 9562 UUIDv5 (SHA-1, name-based). Dify keys chunks by UUID (pgvector, Weaviate, OceanBase);
+ * dataset ids are any string, so each adapter maps them through this and back via metadata.
+ */
 export function uuidV5(name: string, namespace: string = NAMESPACE): string {
   const hash = createHash('sha1')
     .update(Buffer.from(namespace.replace(/-/g, ''), 'hex'))
