@@ -3,7 +3,7 @@
 # run only checks). Each store's own script can also be run alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for script in scripts/install-pgvector.sh scripts/install-chroma.sh; do
+for script in scripts/install-pgvector.sh scripts/install-chroma.sh scripts/install-seekdb.sh; do
   echo "== $script"
   bash "$script"
 done

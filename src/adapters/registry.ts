@@ -1,9 +1,10 @@
 import type { StoreDefinition } from './store-definition.js';
 import { chromaStore } from './chroma/index.js';
+import { oceanbaseStore } from './oceanbase/index.js';
 import { pgvectorStore } from './pgvector/index.js';
 
 /** Every store the harness knows. Adding a store means adding its folder and one line here. */
-export const STORES: readonly StoreDefinition[] = [chromaStore, pgvectorStore];
+export const STORES: readonly StoreDefinition[] = [chromaStore, pgvectorStore, oceanbaseStore];
 
 /** A store as the user named it: `chroma` (its default profile) or `chroma:native`. */
 export interface StoreSelection {

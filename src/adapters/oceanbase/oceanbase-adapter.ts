@@ -1,0 +1,385 @@
+import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
+import type {
+  Capabilities,
+  CollectionSpec,
+  DeleteSelector,
+  Doc,
+  Endpoint,
+  Hit,
+  HybridQuery,
+  Metric,
+  StoreAdapter,
+  StoreInfo,
+  TextQuery,
+  VectorQuery,
+} from '../store-adapter.js';
+import type { OceanbaseConfig } from './oceanbase-config.js';
+import { hybridRows, hybridSearchBody } from './oceanbase-hybrid.js';
+import { oceanbaseTableName, uuidV5 } from './oceanbase-ids.js';
+import { mysql2Version } from './oceanbase-package.js';
+import {
+  METRIC_SQL,
+  createTableSql,
+  difyMetadata,
+  fullTextIndexSql,
+  placeholders,
+  quoteIdentifier,
+  vectorIndexSql,
+  vectorLiteral,
+} from './oceanbase-sql.js';
+import {
+  MIN_FULL_TEXT_VERSION,
+  MIN_VECTOR_VERSION,
+  clusterVersionError,
+  parseObVersion,
+  versionAtLeast,
+} from './oceanbase-version.js';
+
+const SEARCHABLE_TIMEOUT_MS = 120_000;
+/** pyobvector's refresh_index default: the delta buffer is merged only past this many rows. */
+const REFRESH_TRIGGER_ROWS = 10_000;
+
+interface SearchRow extends RowDataPacket {
+  text: string | null;
+  metadata: unknown;
+  value: number;
+}
+
+/**
+ * OceanBase (here seekdb, its single-node build) over the MySQL protocol with mysql2, issuing the
+ * SQL Dify's oceanbase_vector.py issues through pyobvector: a table per dataset, an HNSW index
+ * `vector_index`, multi-row INSERTs of OCEANBASE_VECTOR_BATCH_SIZE rows, `ORDER BY <distance>
+ * APPROXIMATE LIMIT k` with the document_id filter on `metadata->>'$.document_id'`, full text by
+ * `MATCH (text) AGAINST (…)` over an ik FULLTEXT index, deletes by ids and by document_id.
+ */
+export class OceanbaseAdapter implements StoreAdapter {
+  readonly name = 'oceanbase';
+  readonly searchFullText?: (q: TextQuery) => Promise<Hit[]>;
+  readonly searchHybrid?: (q: HybridQuery) => Promise<Hit[]>;
+
+  private pool: Pool | undefined;
+  private table = '';
+  private metric: Metric = 'l2';
+  private datasetId = '';
+  private insertedSinceRefresh = 0;
+  private lastInserted: { id: string; vector: Float32Array } | undefined;
+
+  constructor(
+    readonly capabilities: Capabilities,
+    private readonly config: OceanbaseConfig,
+  ) {
+    if (config.fullText) this.searchFullText = (q) => this.fullTextSearch(q);
+    if (config.nativeHybrid) {
+      if (config.table !== 'heap') throw new Error('oceanbase: native hybrid needs the heap table');
+      this.searchHybrid = (q) => this.hybridSearch(q);
+    }
+  }
+
+  async connect(endpoint: Endpoint): Promise<StoreInfo> {
+    const port = endpoint.ports.mysql;
+    if (port === undefined) throw new Error('oceanbase: endpoint has no "mysql" port');
+    const base = { host: endpoint.host, port, user: 'root', password: '' };
+    // Dify expects OCEANBASE_VECTOR_DATABASE to exist; seekdb ships `test`, other servers may not.
+    const setup = await mysql.createConnection(base);
+    let info: { ob: string; comment: string };
+    try {
+      info = await checkVersion(setup, this.config);
+      await setup.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(this.config.database)}`);
+    } finally {
+      await setup.end().catch(() => undefined);
+    }
+    const pool = mysql.createPool({
+      ...base,
+      database: this.config.database,
+      connectionLimit: this.config.poolSize,
+      charset: 'utf8mb4',
+    });
+    const efSearch = this.config.efSearch;
+    if (efSearch !== undefined) {
+      pool.on('connection', (conn) => {
+        conn.query(`SET @@ob_hnsw_ef_search = ${Number(efSearch)}`);
+      });
+    }
+    this.pool = pool;
+    const [vars] = await pool.query<RowDataPacket[]>('SELECT @@ob_hnsw_ef_search AS ef');
+    return {
+      version: info.comment,
+      settings: {
+        client: `mysql2 (npm) ${mysql2Version()}`,
+        obVersion: info.ob,
+        table: this.config.table === 'heap' ? 'ORGANIZATION = HEAP + generated document_id' : 'Dify (primary key id)',
+        metric: this.config.metric === 'l2' ? 'l2 (Dify default), whatever the dataset metric' : 'from the dataset metric',
+        hnswM: this.config.hnswM,
+        hnswEfConstruction: this.config.hnswEfConstruction,
+        hnswEfSearch: Number(vars[0]?.ef),
+        batchSize: this.config.batchSize,
+        refreshThreshold: this.config.refreshThreshold,
+        fullText: this.config.fullText ? `FULLTEXT WITH PARSER ${this.config.fullTextParser}` : 'off (Dify default)',
+        memoryBudget: (await parameter(pool, 'memory_budget')) ?? 'n/a',
+        scoreThreshold: this.config.scoreThreshold ?? 'none',
+        poolSize: this.config.poolSize,
+      },
+    };
+  }
+
+  /** Dify's _create_collection: keep an existing table; else vector memory, table, indexes. */
+  async createCollection(spec: CollectionSpec): Promise<void> {
+    const pool = this.requirePool();
+    this.table = oceanbaseTableName(spec.name);
+    this.datasetId = spec.name;
+    this.metric = this.config.metric === 'l2' ? 'l2' : spec.metric;
+    this.insertedSinceRefresh = 0;
+    this.lastInserted = undefined;
+    const [exists] = await pool.query<RowDataPacket[]>(
+      'SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?',
+      [this.table],
+    );
+    if (exists.length > 0) return;
+    await ensureVectorMemory(pool);
+    await pool.query(createTableSql(this.table, spec.dims, this.config));
+    await pool.query(vectorIndexSql(this.table, METRIC_SQL[this.metric], this.config));
+    if (this.config.fullText) {
+      try {
+        await pool.query(fullTextIndexSql(this.table, this.config));
+      } catch (error) {
+        throw new Error(`oceanbase: cannot add the fulltext index to ${this.table}: ${message(error)}`);
+      }
+    }
+  }
+
+  async insert(batch: readonly Doc[]): Promise<void> {
+    if (batch.length === 0) return;
+    const pool = this.requirePool();
+    const table = quoteIdentifier(this.requireTable());
+    for (let start = 0; start < batch.length; start += this.config.batchSize) {
+      const rows = batch.slice(start, start + this.config.batchSize).map((d) => [
+        uuidV5(d.id),
+        vectorLiteral(d.vector),
+        d.text,
+        JSON.stringify(difyMetadata(d, this.datasetId)),
+      ]);
+      await pool.query(`INSERT INTO ${table} (id, vector, text, metadata) VALUES ?`, [rows]);
+    }
+    const last = batch[batch.length - 1] as Doc;
+    this.lastInserted = { id: uuidV5(last.id), vector: last.vector };
+    this.insertedSinceRefresh += batch.length;
+    if (this.config.refreshThreshold > 0 && this.insertedSinceRefresh >= this.config.refreshThreshold) {
+      this.insertedSinceRefresh = 0;
+      // Dify logs a failed refresh and carries on; so does this.
+      await pool
+        .query(`CALL DBMS_VECTOR.REFRESH_INDEX('vector_index', ?, '', ${REFRESH_TRIGGER_ROWS})`, [this.table])
+        .catch(() => undefined);
+    }
+  }
+
+  /**
+   * Dify's index-organised table is searchable once an INSERT commits (measured: ANN and MATCH
+   * see every row right away). A heap table's vector index is filled asynchronously, so this
+   * also waits until an ANN query for the last inserted vector finds that row.
+   */
+  async waitUntilSearchable(expected: number): Promise<void> {
+    const deadline = Date.now() + SEARCHABLE_TIMEOUT_MS;
+    for (;;) {
+      const count = await this.count();
+      const indexed = count >= expected && (this.config.table !== 'heap' || (await this.lastInsertedIndexed()));
+      if (indexed) return;
+      if (Date.now() > deadline) {
+        const index = count >= expected ? ', but the vector index has not caught up' : '';
+        throw new Error(
+          `oceanbase: ${count} of ${expected} rows visible${index} after ${SEARCHABLE_TIMEOUT_MS / 1000} s`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+
+  async count(): Promise<number> {
+    const [rows] = await this.requirePool().query<RowDataPacket[]>(
+      `SELECT COUNT(*) AS n FROM ${quoteIdentifier(this.requireTable())}`,
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  async searchVector(q: VectorQuery): Promise<Hit[]> {
+    if (q.documentIds?.length === 0) return [];
+    const metric = METRIC_SQL[this.metric];
+    const literal = vectorLiteral(q.vector);
+    const filter = documentFilter(q.documentIds);
+    const [rows] = await this.requirePool().query<SearchRow[]>(
+      `SELECT text, metadata, ${metric.fn}(vector, ?) AS value FROM ${quoteIdentifier(this.requireTable())}` +
+        `${filter.sql ? ` WHERE ${filter.sql}` : ''} ORDER BY ${metric.fn}(vector, ?) APPROXIMATE LIMIT ${limit(q.k)}`,
+      [literal, ...filter.params, literal],
+    );
+    return this.hits(rows, metric.score);
+  }
+
+  async delete(sel: DeleteSelector): Promise<void> {
+    const pool = this.requirePool();
+    const table = quoteIdentifier(this.requireTable());
+    let ids: string[];
+    if (sel.kind === 'ids') {
+      ids = sel.ids.map((id) => uuidV5(id));
+    } else {
+      // Dify: get_ids_by_metadata_field, then delete_by_ids.
+      const [rows] = await pool.query<RowDataPacket[]>(
+        `SELECT id FROM ${table} WHERE metadata->>'$.document_id' = ?`,
+        [sel.documentId],
+      );
+      ids = rows.map((r) => String(r.id));
+    }
+    if (ids.length === 0) return;
+    this.lastInserted = undefined;
+    await pool.query(`DELETE FROM ${table} WHERE id IN (${placeholders(ids.length)})`, ids);
+  }
+
+  async dropCollection(): Promise<void> {
+    await this.requirePool().query(`DROP TABLE IF EXISTS ${quoteIdentifier(this.requireTable())}`);
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end();
+  }
+
+  /** Dify's search_by_full_text: MATCH … AGAINST in natural-language mode, score > 0, best first. */
+  private async fullTextSearch(q: TextQuery): Promise<Hit[]> {
+    if (q.documentIds?.length === 0) return [];
+    const filter = documentFilter(q.documentIds);
+    const [rows] = await this.requirePool().query<SearchRow[]>(
+      `SELECT text, metadata, MATCH (text) AGAINST (?) AS value FROM ${quoteIdentifier(this.requireTable())} ` +
+        `WHERE MATCH (text) AGAINST (?) > 0${filter.sql ? ` AND ${filter.sql}` : ''} ` +
+        `ORDER BY value DESC LIMIT ${limit(q.k)}`,
+      [q.text, q.text, ...filter.params],
+    );
+    return this.hits(rows, (score) => score);
+  }
+
+  private async hybridSearch(q: HybridQuery): Promise<Hit[]> {
+    if (q.documentIds?.length === 0) return [];
+    const [rows] = await this.requirePool().query<RowDataPacket[]>(
+      'SELECT DBMS_HYBRID_SEARCH.SEARCH(?, ?) AS result',
+      [this.requireTable(), JSON.stringify(hybridSearchBody(q))],
+    );
+    return hybridRows(rows[0]?.result).map((row) => {
+      const text = typeof row.text === 'string' ? row.text : undefined;
+      return { id: chunkId(row.metadata), score: Number(row._score), ...(text === undefined ? {} : { text }) };
+    });
+  }
+
+  private hits(rows: readonly SearchRow[], score: (value: number) => number): Hit[] {
+    const hits: Hit[] = [];
+    for (const row of rows) {
+      const s = score(Number(row.value));
+      if (this.config.scoreThreshold !== undefined && !(s >= this.config.scoreThreshold)) continue;
+      const id = chunkId(row.metadata);
+      hits.push(row.text === null ? { id, score: s } : { id, score: s, text: row.text });
+    }
+    return hits;
+  }
+
+  private async lastInsertedIndexed(): Promise<boolean> {
+    const last = this.lastInserted;
+    if (!last) return true;
+    const fn = METRIC_SQL[this.metric].fn;
+    const literal = vectorLiteral(last.vector);
+    const [rows] = await this.requirePool().query<RowDataPacket[]>(
+      `SELECT id FROM ${quoteIdentifier(this.requireTable())} ORDER BY ${fn}(vector, ?) APPROXIMATE LIMIT 10`,
+      [literal],
+    );
+    return rows.some((r) => r.id === last.id);
+  }
+
+  private requirePool(): Pool {
+    if (!this.pool) throw new Error('oceanbase: connect() first');
+    return this.pool;
+  }
+
+  private requireTable(): string {
+    if (!this.table) throw new Error('oceanbase: createCollection() first');
+    return this.table;
+  }
+}
+
+interface Queryable {
+  query<T extends RowDataPacket[]>(sql: string, values?: unknown): Promise<[T, unknown]>;
+}
+
+/**
+ * pyobvector's gate (OB_VERSION() ≥ 4.3.3.0, else ClusterVersionException), a probe that this
+ * build really has vector functions, and Dify's full-text gate (≥ 4.3.5.1).
+ */
+async function checkVersion(conn: Queryable, config: OceanbaseConfig): Promise<{ ob: string; comment: string }> {
+  let ob: string;
+  let comment: string;
+  try {
+    const [rows] = await conn.query<RowDataPacket[]>('SELECT OB_VERSION() AS ob, @@version_comment AS comment');
+    ob = String(rows[0]?.ob ?? '');
+    comment = String(rows[0]?.comment ?? '');
+  } catch (error) {
+    throw clusterVersionError(`the server has no OB_VERSION(), so it is not OceanBase: ${message(error)}`);
+  }
+  const version = parseObVersion(ob);
+  if (!version) throw clusterVersionError(`OB_VERSION() answered "${ob}"`);
+  if (!versionAtLeast(version, MIN_VECTOR_VERSION)) throw clusterVersionError(`the server is ${ob}`);
+  try {
+    await conn.query<RowDataPacket[]>("SELECT l2_distance('[1]', '[1]') AS d");
+  } catch (error) {
+    throw clusterVersionError(`${ob} answers, but this build has no vector functions: ${message(error)}`);
+  }
+  if (config.fullText && !versionAtLeast(version, MIN_FULL_TEXT_VERSION)) {
+    throw new Error(
+      `oceanbase: full text with a vector index in one table needs OceanBase >= 4.3.5.1; the server is ${ob}`,
+    );
+  }
+  return { ob, comment };
+}
+
+/**
+ * Dify sets ob_vector_memory_limit_percentage to 30 where it is 0. Dify reads the value as column
+ * 6 of SHOW PARAMETERS, which on seekdb is `scope` ("CLUSTER"); this reads the `value` column.
+ * seekdb 1.4 accepts the setting but ignores it (vector memory follows memory_budget).
+ */
+async function ensureVectorMemory(pool: Pool): Promise<void> {
+  const [rows] = await pool.query<RowDataPacket[]>("SHOW PARAMETERS LIKE '%ob_vector_memory_limit_percentage%'");
+  if (rows.length === 0) throw new Error('oceanbase: ob_vector_memory_limit_percentage not found in parameters');
+  if (rows.some((r) => Number(r.value) === 0)) {
+    try {
+      await pool.query('ALTER SYSTEM SET ob_vector_memory_limit_percentage = 30');
+    } catch (error) {
+      throw new Error(`oceanbase: cannot set ob_vector_memory_limit_percentage (privilege?): ${message(error)}`);
+    }
+  }
+}
+
+async function parameter(pool: Pool, name: string): Promise<string | undefined> {
+  try {
+    const [rows] = await pool.query<RowDataPacket[]>('SHOW PARAMETERS LIKE ?', [name]);
+    const value = rows[0]?.value;
+    return value === undefined ? undefined : String(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function documentFilter(documentIds: readonly string[] | undefined): { sql: string; params: string[] } {
+  if (!documentIds) return { sql: '', params: [] };
+  return { sql: `metadata->>'$.document_id' IN (${placeholders(documentIds.length)})`, params: [...documentIds] };
+}
+
+/** The dataset's chunk id, kept in metadata.doc_id (the row id is its UUIDv5). */
+function chunkId(metadata: unknown): string {
+  const parsed: unknown = typeof metadata === 'string' ? JSON.parse(metadata) : metadata;
+  const id = (parsed as { doc_id?: unknown } | null)?.doc_id;
+  if (typeof id !== 'string') throw new Error('oceanbase: a row has no metadata.doc_id');
+  return id;
+}
+
+function limit(k: number): number {
+  if (!Number.isInteger(k) || k <= 0) throw new Error(`oceanbase: k must be a positive integer, got ${k}`);
+  return k;
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
