@@ -14,6 +14,10 @@ import { DEFAULT_THRESHOLDS, compareResults, renderComparison } from './report/c
 import { terminalProgress } from './cli/terminal-progress.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
 import { TOOL_VERSION } from './version.js';
+import { RUNTIMES, runtimeVersions, type RuntimeName } from './runtime/start-server.js';
+
+const runtimeOption = () =>
+  new Option('--runtime <name>', 'where servers run: local processes, or docker containers').choices(RUNTIMES).default('local');
 
 const DEFAULT_DATASET = 'datasets/linux-doc-minilm';
 
@@ -29,6 +33,7 @@ program
   .option('--dataset <dir>', 'dataset folder (see DATASET_FORMAT.md)', DEFAULT_DATASET)
   .option('--out <file>', 'results file (default results/<time>-<stores>.json)')
   .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0')
+  .addOption(runtimeOption())
   .option('--batch-size <n>', 'docs per insert call', positiveInt('--batch-size'), DEFAULT_CONFIG.batchSize)
   .option('--warmup <n>', 'untimed queries before each timed pass', positiveInt('--warmup'), DEFAULT_CONFIG.warmupQueries)
   .option('--k <list>', 'top-k values for vector search recall', intList('--k'), [...DEFAULT_CONFIG.kValues])
@@ -38,7 +43,7 @@ program
   .option('--quiet', 'no progress output (CI)', false)
   .action(async (o: RunOptions) => {
     const stores = selectStores(o.stores);
-    const versions = parseVersions(o.storeVersion);
+    const versions = parseVersions(o.storeVersion, (d) => runtimeVersions(d, o.runtime));
     const progress = terminalProgress(o.quiet);
     progress.log(`reading dataset ${o.dataset}`);
     const dataset = await readDataset(resolve(o.dataset));
@@ -59,6 +64,7 @@ program
       config,
       resultsFile,
       progress,
+      runtime: o.runtime,
       ...(o.memoryLimit !== undefined ? { memoryLimitBytes: o.memoryLimit } : {}),
     });
     const markdown = renderMarkdown(results);
@@ -76,6 +82,7 @@ program
   .option('--dataset <dir>', 'dataset folder', DEFAULT_DATASET)
   .option('--out <file>', 'results file (default results/<time>-memory-<stores>.json)')
   .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0')
+  .addOption(runtimeOption())
   .addOption(new Option('--min <size>', 'smallest limit tried').argParser(byteSize('--min')).default(64 * 2 ** 20, '64m'))
   .addOption(new Option('--max <size>', 'largest limit tried').argParser(byteSize('--max')).default(8 * 2 ** 30, '8g'))
   .option('--resolution <fraction>', 'stop when the bracket is this narrow', positiveNumber('--resolution'), 0.1)
@@ -84,7 +91,7 @@ program
   .option('--quiet', 'no progress output (CI)', false)
   .action(async (o: MemoryOptions) => {
     const stores = selectStores(o.stores);
-    const versions = parseVersions(o.storeVersion);
+    const versions = parseVersions(o.storeVersion, (d) => runtimeVersions(d, o.runtime));
     const progress = terminalProgress(o.quiet);
     const dataset = await readDataset(resolve(o.dataset));
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
@@ -98,6 +105,7 @@ program
       probeTimeoutSeconds: o.probeTimeout,
       resultsFile,
       progress,
+      runtime: o.runtime,
     });
     const markdown = renderMarkdown(results);
     await writeFile(resultsFile.replace(/\.json$/, '.md'), markdown);
@@ -207,6 +215,7 @@ datasets
   });
 
 interface RunOptions {
+  runtime: RuntimeName;
   stores: string;
   dataset: string;
   out?: string;
@@ -221,6 +230,7 @@ interface RunOptions {
 }
 
 interface MemoryOptions {
+  runtime: RuntimeName;
   stores: string;
   dataset: string;
   out?: string;

@@ -2,9 +2,10 @@ import type { StoreDefinition } from './store-definition.js';
 import { chromaStore } from './chroma/index.js';
 import { oceanbaseStore } from './oceanbase/index.js';
 import { pgvectorStore } from './pgvector/index.js';
+import { weaviateStore } from './weaviate/index.js';
 
 /** Every store the harness knows. Adding a store means adding its folder and one line here. */
-export const STORES: readonly StoreDefinition[] = [chromaStore, pgvectorStore, oceanbaseStore];
+export const STORES: readonly StoreDefinition[] = [chromaStore, pgvectorStore, oceanbaseStore, weaviateStore];
 
 /** A store as the user named it: `chroma` (its default profile) or `chroma:native`. */
 export interface StoreSelection {
@@ -30,22 +31,29 @@ export function selectStores(list: string, stores: readonly StoreDefinition[] = 
   });
 }
 
-/** Parses `--store-version chroma=1.0.0,pgvector=0.8.0` into a map checked against the recipes. */
-export function parseVersions(spec: string | undefined, stores: readonly StoreDefinition[] = STORES): Map<string, string> {
-  const versions = new Map<string, string>();
+/**
+ * Parses `--store-version chroma=1.0.0,pgvector=0.8.0` into a map, each checked against
+ * `known(store)`: the versions the chosen runtime's recipe can run.
+ */
+export function parseVersions(
+  spec: string | undefined,
+  known: (store: StoreDefinition) => readonly string[],
+  stores: readonly StoreDefinition[] = STORES,
+): Map<string, string> {
+  const chosen = new Map<string, string>();
   for (const entry of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
     const [name = '', version] = entry.split('=');
     const definition = stores.find((s) => s.name === name);
     if (!definition || !version) {
       throw new Error(`--store-version: "${entry}" is not store=version; known stores: ${knownNames(stores)}`);
     }
-    const known = definition.local?.versions ?? [];
-    if (!known.includes(version)) {
-      throw new Error(`--store-version: ${name} has no version ${version}; known: ${known.join(', ') || 'none'}`);
+    const versions = known(definition);
+    if (!versions.includes(version)) {
+      throw new Error(`--store-version: ${name} has no version ${version}; known: ${versions.join(', ') || 'none'}`);
     }
-    versions.set(name, version);
+    chosen.set(name, version);
   }
-  return versions;
+  return chosen;
 }
 
 function knownNames(stores: readonly StoreDefinition[]): string {

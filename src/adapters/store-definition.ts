@@ -1,5 +1,6 @@
 import type { Capabilities, StoreAdapter } from './store-adapter.js';
 import type { LocalRecipe } from '../runtime/local-recipe.js';
+import type { DockerRecipe } from '../runtime/docker-recipe.js';
 
 /**
  * A profile is one way of configuring a store: `dify` mirrors what Dify's own vdb code does;
@@ -8,6 +9,8 @@ import type { LocalRecipe } from '../runtime/local-recipe.js';
 export interface StoreProfile {
   readonly description: string;
   readonly capabilities: Capabilities;
+  /** Environment the server needs for this profile (e.g. a tokenizer module), added to the recipe's. */
+  readonly serverEnv?: Readonly<Record<string, string>>;
   createAdapter(): StoreAdapter;
 }
 
@@ -21,4 +24,6 @@ export interface StoreDefinition {
   readonly profiles: Readonly<Record<string, StoreProfile>>;
   /** How to run a real server on this machine without Docker; absent if it cannot be. */
   readonly local?: LocalRecipe;
+  /** How to run it as a container (`--runtime docker`); absent if no image is built for it. */
+  readonly docker?: DockerRecipe;
 }

@@ -1,7 +1,7 @@
 import type { StoreProfile } from '../adapters/store-definition.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { row } from '../datasets/dataset.js';
-import type { RunningServer } from '../runtime/running-server.js';
+import { exitAfterError, type RunningServer } from '../runtime/running-server.js';
 import { ServerStartError } from '../runtime/local-runtime.js';
 import type { StoreResult } from './results/results-schema.js';
 import type { BenchConfig } from './bench-config.js';
@@ -76,7 +76,8 @@ export async function probeUnderLimit(
   try {
     outcome = await Promise.race([running, timeout]);
   } catch (error) {
-    const exit = (server as RunningServer | undefined)?.exit() ?? (error instanceof ServerStartError ? error.exit : undefined);
+    const exit =
+      (await exitAfterError(server as RunningServer | undefined)) ?? (error instanceof ServerStartError ? error.exit : undefined);
     const cause = exit?.oomKilled ? 'OOM-killed' : exit ? `server exited (code ${exit.code})` : (error as Error).message.split('\n')[0];
     outcome = { limitBytes: limitBytes ?? 0, survived: false, failure: `${cause} during ${phase}` };
   } finally {

@@ -1,6 +1,6 @@
 import type { StoreSelection } from '../adapters/registry.js';
 import type { Dataset } from '../datasets/dataset.js';
-import { chosenVersion, startServer } from '../runtime/start-server.js';
+import { chosenVersion, startServer, type RuntimeName } from '../runtime/start-server.js';
 import type { BenchConfig } from './bench-config.js';
 import { harnessUsage } from './machine.js';
 import { newResults } from './results/new-results.js';
@@ -17,6 +17,7 @@ export interface BenchmarkRequest {
   readonly resultsFile: string;
   readonly progress: Progress;
   readonly memoryLimitBytes?: number;
+  readonly runtime: RuntimeName;
 }
 
 /**
@@ -26,12 +27,14 @@ export interface BenchmarkRequest {
  */
 export async function runBenchmark(request: BenchmarkRequest): Promise<Results> {
   const { dataset, config } = request;
-  const results = await newResults(dataset, config, request.resultsFile);
+  const results = await newResults(dataset, config, request.resultsFile, request.runtime);
   for (const { definition, profile } of request.stores) {
-    const version = chosenVersion(definition, request.versions);
+    const version = chosenVersion(definition, request.runtime, request.versions);
     const limit = request.memoryLimitBytes !== undefined ? { memoryLimitBytes: request.memoryLimitBytes } : {};
+    const env = definition.profiles[profile]?.serverEnv;
+    const options = { runtime: request.runtime, version, ...limit, ...(env ? { env } : {}) };
     const result = await runStore(
-      { definition, profile, version, start: () => startServer(definition, { runtime: 'local', version, ...limit }) },
+      { definition, profile, version, start: () => startServer(definition, options) },
       dataset,
       config,
       request.progress,

@@ -1,7 +1,7 @@
 import type { StoreDefinition } from '../adapters/store-definition.js';
 import type { Capabilities, StoreAdapter } from '../adapters/store-adapter.js';
 import type { Dataset } from '../datasets/dataset.js';
-import type { RunningServer } from '../runtime/running-server.js';
+import { exitAfterError, type RunningServer } from '../runtime/running-server.js';
 import type { BenchConfig } from './bench-config.js';
 import { MemorySampler } from './memory-sampler.js';
 import type { Progress } from './progress.js';
@@ -52,7 +52,8 @@ export async function runStore(
   let adapter: StoreAdapter | undefined;
   let sampler: MemorySampler | undefined;
   let phase = 'start';
-  const fail = (error: unknown): void => {
+  const fail = async (error: unknown): Promise<void> => {
+    await exitAfterError(server);
     result.status = 'failed';
     result.error = {
       phase,
@@ -96,7 +97,7 @@ export async function runStore(
       try {
         return await run();
       } catch (error) {
-        if (server?.exit()) throw error; // the server died: nothing after this can be measured
+        if (await exitAfterError(server)) throw error; // the server died: nothing after this can be measured
         return onError(describe(error, server));
       }
     };
@@ -111,7 +112,7 @@ export async function runStore(
     phase = 'drop';
     await adapter.dropCollection();
   } catch (error) {
-    fail(error);
+    await fail(error);
   } finally {
     if (sampler) result.memory = await sampler.stop();
     await adapter?.close().catch(() => undefined);

@@ -22,6 +22,8 @@ export interface LocalStartOptions {
   readonly memoryLimitBytes?: number;
   /** Where server logs are kept after the run; defaults to .vdb-bench/logs. */
   readonly logDir?: string;
+  /** Added to the recipe's environment (a profile's server settings). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Raised when a server does not come up; carries its command and last log lines. */
@@ -72,7 +74,8 @@ export async function startLocalServer(
       if (!cgroup) throw new ServerStartError(`${store}: a memory limit needs a writable cgroup`);
       await cgroup.setLimit(options.memoryLimitBytes);
     }
-    const base = recipe.command(ctx);
+    const fromRecipe = recipe.command(ctx);
+    const base = options.env ? { ...fromRecipe, env: { ...fromRecipe.env, ...options.env } } : fromRecipe;
     const user = await resolveUser(base.user);
     if (user) await chown(dataDir, user.uid, user.gid);
     await recipe.prepare?.(ctx, (cmd) => runToCompletion(wrap(cmd, user, undefined), tail));

@@ -22,3 +22,12 @@ export interface RunningServer {
   exit(): ServerExit | undefined;
   stop(): Promise<void>;
 }
+
+/**
+ * After a failed call, the exit status of a crashed or OOM-killed server reaches the runtime a
+ * moment after the client saw its connection drop; wait up to 1 s for it before judging.
+ */
+export async function exitAfterError(server: RunningServer | undefined): Promise<ServerExit | undefined> {
+  for (let i = 0; i < 10 && server && !server.exit(); i++) await new Promise((r) => setTimeout(r, 100));
+  return server?.exit();
+}

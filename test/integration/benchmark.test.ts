@@ -28,6 +28,7 @@ beforeAll(async () => {
     config: { ...DEFAULT_CONFIG, warmupQueries: 5, concurrencyLevels: [1, 4], concurrencySeconds: 1, idleSeconds: 1 },
     resultsFile: join(dir, 'run.json'),
     progress: silentProgress,
+    runtime: 'local',
   });
 }, 600_000);
 

@@ -31,6 +31,7 @@ describe('bench memory on a real pgvector server under cgroup limits', () => {
       probeTimeoutSeconds: 120,
       resultsFile: file,
       progress: silentProgress,
+      runtime: 'local',
     });
     const results = await readResults(file);
     const m = results.stores[0]?.leastMemory;

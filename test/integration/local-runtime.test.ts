@@ -79,6 +79,7 @@ describe('one failing store never stops the others', () => {
       config: { ...DEFAULT_CONFIG, warmupQueries: 2, concurrencyLevels: [1], concurrencySeconds: 0.5, idleSeconds: 0.5 },
       resultsFile: file,
       progress: silentProgress,
+      runtime: 'local',
     });
     const results = await readResults(file);
     expect(results.stores.map((s) => `${s.store}:${s.status}`)).toEqual(['broken:failed', 'pgvector:ok']);

@@ -36,7 +36,7 @@ describe('bench CLI (no store needed)', () => {
   it('rejects an unknown store, listing the known ones', async () => {
     const r = await bench('run', '--stores', 'chroma,milvus');
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--stores: unknown store "milvus"; known stores: chroma, pgvector, oceanbase');
+    expect(r.stderr).toContain('--stores: unknown store "milvus"; known stores: chroma, pgvector, oceanbase, weaviate');
   });
 
   it('rejects a dataset that breaks a rule, naming the file and byte offset', async () => {

@@ -3,6 +3,7 @@ import type { StoreDefinition } from '../store-definition.js';
 import { PgvectorAdapter } from './pgvector-adapter.js';
 import { DIFY_PGVECTOR_CONFIG } from './pgvector-config.js';
 import { pgvectorLocalRecipe } from './pgvector-local-recipe.js';
+import { pgvectorDockerRecipe } from './pgvector-docker-recipe.js';
 
 const difyCapabilities: Capabilities = {
   documentIdFilter: true,
@@ -30,4 +31,5 @@ export const pgvectorStore: StoreDefinition = {
     },
   },
   local: pgvectorLocalRecipe,
+  docker: pgvectorDockerRecipe,
 };

@@ -6,7 +6,12 @@ import { TOOL_VERSION } from '../../version.js';
 import { RESULTS_SCHEMA_VERSION, type Results } from './results-schema.js';
 
 /** A results file with everything but the stores: tool, machine, dataset, config. */
-export async function newResults(dataset: Dataset, config: BenchConfig, resultsFile: string): Promise<Results> {
+export async function newResults(
+  dataset: Dataset,
+  config: BenchConfig,
+  resultsFile: string,
+  runtime: string,
+): Promise<Results> {
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
     tool: { name: 'vdb-bench', version: TOOL_VERSION },
@@ -25,7 +30,7 @@ export async function newResults(dataset: Dataset, config: BenchConfig, resultsF
       manifest: { ...dataset.manifest },
     },
     config: {
-      runtime: 'local',
+      runtime,
       batchSize: config.batchSize,
       warmupQueries: config.warmupQueries,
       kValues: [...config.kValues],

@@ -1,0 +1,209 @@
+import { createWriteStream } from 'node:fs';
+import { access, mkdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { constants as osConstants } from 'node:os';
+import { promisify } from 'node:util';
+import type { Endpoint } from '../../adapters/store-adapter.js';
+import type { DockerContext, DockerRecipe } from '../docker-recipe.js';
+import type { RunningServer, ServerExit } from '../running-server.js';
+import { ServerStartError } from '../local-runtime.js';
+import { freePorts } from '../free-port.js';
+import { onInterruptStop } from '../cleanup.js';
+import { LogTail } from '../log-tail.js';
+import { DockerEngine } from './docker-engine.js';
+import type { EngineInfo } from './docker-api-types.js';
+import {
+  LABEL,
+  OWNER_LABEL,
+  STORE_LABEL,
+  containerLogs,
+  execInContainer,
+  inspectContainer,
+  inspectImage,
+  removeContainer,
+  removeLeftovers,
+} from './docker-containers.js';
+import { DockerStatsMemory } from './docker-stats-memory.js';
+import { StreamDemuxer } from './docker-stream.js';
+
+const execFileAsync = promisify(execFile);
+
+export interface DockerStartOptions {
+  readonly version?: string;
+  /** Overrides the recipe's image for the version (it must accept the recipe's command). */
+  readonly image?: string;
+  /** `--memory` with `--memory-swap` equal: over the limit the kernel OOM-kills, never swaps. */
+  readonly memoryLimitBytes?: number;
+  /** Where container logs are kept after the run; defaults to .vdb-bench/logs. */
+  readonly logDir?: string;
+  /** The engine to use; defaults to the one at DOCKER_HOST or /var/run/docker.sock. */
+  readonly engine?: DockerEngine;
+}
+
+let started = 0;
+
+/**
+ * Starts a store's server as a container on the host's network (`--network host`, the server
+ * bound to 127.0.0.1 on free ports), labelled `vdb-bench=1` with this process's pid, and waits
+ * until the recipe says it is ready. Memory is read as `docker stats` shows it.
+ */
+export async function startDockerServer(
+  store: string,
+  recipe: DockerRecipe,
+  options: DockerStartOptions = {},
+): Promise<RunningServer> {
+  const version = options.version ?? recipe.defaultVersion;
+  const recipeImage = recipe.images[version];
+  if (!recipeImage && !options.image) {
+    throw new ServerStartError(
+      `${store}: no docker recipe for version ${version}; known: ${Object.keys(recipe.images).join(', ')}`,
+    );
+  }
+  const image = options.image ?? (recipeImage as string);
+  const engine = options.engine ?? new DockerEngine();
+  const info = await engine.json<EngineInfo>('GET', '/info', undefined, 10_000);
+  await removeLeftovers(engine);
+  const imageInfo = await inspectImage(engine, store, image, recipe.buildScript);
+
+  const ports = await freePorts(recipe.ports);
+  const ctx: DockerContext = { ports, version, dataDir: recipe.dataDir.path };
+  const endpoint: Endpoint = { host: '127.0.0.1', ports };
+  const cmd = recipe.command(ctx);
+  const logDir = options.logDir ?? join(process.cwd(), '.vdb-bench', 'logs');
+  await mkdir(logDir, { recursive: true });
+  const logFile = join(logDir, `${store}-docker-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
+  const tail = new LogTail(createWriteStream(logFile));
+  const name = `vdb-bench-${process.pid}-${store}-${started++}`;
+  const limit = options.memoryLimitBytes;
+  const data = recipe.dataDir;
+  const created = await engine.json<{ Id: string }>('POST', `/containers/create?name=${name}`, {
+    Image: image,
+    Cmd: cmd.args,
+    ...(cmd.entrypoint ? { Entrypoint: cmd.entrypoint } : {}),
+    Env: Object.entries(cmd.env ?? {}).map(([k, v]) => `${k}=${v}`),
+    ...(recipe.user ? { User: recipe.user } : {}),
+    Labels: { [LABEL]: '1', [OWNER_LABEL]: String(process.pid), [STORE_LABEL]: store },
+    ...(data.kind === 'volume' ? { Volumes: { [data.path]: {} } } : {}),
+    HostConfig: {
+      NetworkMode: 'host',
+      ...(limit !== undefined ? { Memory: limit, MemorySwap: limit } : {}),
+      ...(data.kind === 'tmpfs'
+        ? { Tmpfs: { [data.path]: data.sizeBytes !== undefined ? `rw,size=${data.sizeBytes}` : 'rw' } }
+        : {}),
+    },
+  }).catch((error: unknown) => {
+    tail.close();
+    throw error;
+  });
+  const id = created.Id;
+
+  const dataNote = data.kind === 'volume' ? `anonymous volume at ${data.path}` : `tmpfs at ${data.path} (in memory)`;
+  const description =
+    `docker ${image} (${imageInfo.Id.replace('sha256:', '').slice(0, 12)}) ` +
+    [...(cmd.entrypoint ?? []), ...cmd.args].join(' ') +
+    `; --network host${limit !== undefined ? `, --memory ${limit}` : ''}; data: ${dataNote}; Dify runs ${recipe.upstreamImage}`;
+
+  let exit: ServerExit | undefined;
+  let stopping = false;
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    if (!stopped) {
+      stopping = true;
+      unregister();
+      stopped = removeContainer(engine, id).finally(() => tail.close());
+    }
+    return stopped;
+  };
+  const unregister = onInterruptStop(stop);
+
+  try {
+    await engine.send('POST', `/containers/${id}/start`);
+  } catch (error) {
+    const lines = await containerLogs(engine, id, 15).catch(() => []);
+    await stop();
+    throw new ServerStartError(
+      `${store}: container did not start: ${(error as Error).message}\n  image: ${image}\n  last lines:\n    ${lines.join('\n    ')}`,
+    );
+  }
+
+  // The whole output, to the log file and the in-memory tail, for as long as the container runs.
+  const demux = new StreamDemuxer((_, payload) => tail.push(payload));
+  void engine
+    .stream('GET', `/containers/${id}/logs?follow=1&stdout=1&stderr=1`, (c) => demux.push(c), undefined, { unref: true })
+    .catch(() => undefined);
+  // Resolves when the container stops on its own; an exit during stop() is not a server exit.
+  void engine
+    .stream('POST', `/containers/${id}/wait?condition=not-running`, () => undefined, undefined, { unref: true })
+    .then(async () => {
+      if (stopping) return;
+      const state = (await inspectContainer(engine, id)).State;
+      if (!stopping) exit = toServerExit(state.ExitCode, state.OOMKilled);
+    })
+    .catch(() => undefined);
+
+  const memory = new DockerStatsMemory(engine, id, info.CgroupVersion);
+  const deadline = Date.now() + recipe.startTimeoutSeconds * 1000;
+  for (;;) {
+    if (exit) {
+      const how = exit as ServerExit;
+      const lines = await containerLogs(engine, id, 15).catch(() => tail.lines(15));
+      await stop();
+      throw new ServerStartError(
+        `${store}: server exited during start (code ${how.code}, signal ${how.signal}${how.oomKilled ? ', OOM-killed' : ''})\n` +
+          `  container: ${description}\n  log: ${logFile}\n  last lines:\n    ${lines.join('\n    ')}`,
+        how,
+      );
+    }
+    if (await recipe.isReady(endpoint).catch(() => false)) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new ServerStartError(
+        `${store}: not ready after ${recipe.startTimeoutSeconds} s\n  container: ${description}\n` +
+          `  log: ${logFile}\n  last lines:\n    ${tail.lines(15).join('\n    ')}`,
+      );
+    }
+    await sleep(250);
+  }
+
+  return {
+    runtime: 'docker',
+    endpoint,
+    memory,
+    description,
+    dataBytes: () => dataBytes(engine, id, recipe),
+    logTail: (n = 20) => tail.lines(n),
+    exit: () => exit,
+    stop,
+  };
+}
+
+/**
+ * Bytes under the data directory: `du` on the volume's directory on the host when it can be
+ * read from here (no process added to the container's cgroup while it is measured), else `du`
+ * run inside the container (a tmpfs, or an engine on another machine).
+ */
+async function dataBytes(engine: DockerEngine, id: string, recipe: DockerRecipe): Promise<number | undefined> {
+  try {
+    const mount = (await inspectContainer(engine, id)).Mounts.find((m) => m.Destination === recipe.dataDir.path);
+    if (mount?.Type === 'volume' && mount.Source) {
+      const readable = await access(mount.Source).then(() => true, () => false);
+      if (readable) return Number((await execFileAsync('du', ['-sb', mount.Source])).stdout.split('\t')[0]);
+    }
+    const out = await execInContainer(engine, id, ['du', '-sb', recipe.dataDir.path]);
+    return out === undefined ? undefined : Number(out.split('\t')[0]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Docker reports a process killed by signal N as exit code 128 + N. */
+function toServerExit(code: number, oomKilled: boolean): ServerExit {
+  const signo = code > 128 ? code - 128 : 0;
+  const signal = Object.entries(osConstants.signals).find(([, n]) => n === signo)?.[0] ?? null;
+  return { code, signal, oomKilled };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

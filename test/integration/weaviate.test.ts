@@ -1,0 +1,263 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { weaviateStore } from '../../src/adapters/weaviate/index.js';
+import { GSE_SERVER_ENV } from '../../src/adapters/weaviate/weaviate-config.js';
+import { weaviateClassName } from '../../src/adapters/weaviate/weaviate-names.js';
+import type { Doc, StoreAdapter } from '../../src/adapters/store-adapter.js';
+import { startLocalServer } from '../../src/runtime/local-runtime.js';
+import type { RunningServer } from '../../src/runtime/running-server.js';
+
+/**
+ * The Weaviate adapter against real local servers, each profile on the versions it serves:
+ * `dify` (gRPC) on 1.27.0 and 1.39.3, `dify-legacy` (REST + GraphQL) on 1.19.0 and 1.27.0,
+ * `gse` on a 1.27.0 started with ENABLE_TOKENIZER_GSE=true. The data are chroma.test.ts's: 50
+ * handmade chunks, chunk-i in doc-floor(i/10), text naming a fruit (i mod 7) and a colour (i mod 3),
+ * unit vectors near e1; expected ids were ranked by brute force (cosine).
+ */
+const FRUITS = ['apple', 'banana', 'cherry', 'date', 'elderberry', 'fig', 'grape'];
+const COLOURS = ['red', 'green', 'blue'];
+
+function vector(i: number): Float32Array {
+  const raw = [
+    4,
+    Math.cos(0.9 * i),
+    Math.sin(0.9 * i),
+    Math.cos(1.7 * i),
+    Math.sin(1.7 * i),
+    Math.cos(2.3 * i) * 0.5,
+    Math.sin(2.3 * i) * 0.5,
+    (i % 5) * 0.2,
+  ];
+  const norm = Math.hypot(...raw);
+  return Float32Array.from(raw.map((x) => x / norm));
+}
+
+const DOCS: Doc[] = Array.from({ length: 50 }, (_, i) => ({
+  id: `chunk-${i}`,
+  documentId: `doc-${Math.floor(i / 10)}`,
+  text: `chunk ${i}: ${FRUITS[i % 7]} ${COLOURS[i % 3]} notes`,
+  vector: vector(i),
+  metadata: { position: i, source: `file-${Math.floor(i / 10)}.md` },
+}));
+
+/** Chinese chunks for the tokenization check: 香蕉 (banana) sits inside sentences in zh-0 and zh-2. */
+const CHINESE = ['我喜欢吃香蕉和苹果', '今天天气很好', '香蕉是黄色的水果', '北京是中国的首都'];
+const ZH_DOCS: Doc[] = CHINESE.map((text, i) => ({
+  id: `zh-${i}`,
+  documentId: 'zh-doc',
+  text,
+  vector: vector(i),
+}));
+
+const ids = (...n: number[]): string[] => n.map((i) => `chunk-${i}`);
+const sorted = (xs: readonly string[]): string[] => [...xs].sort();
+
+interface ServerCase {
+  readonly version: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly profiles: readonly string[];
+}
+
+const SERVERS: readonly ServerCase[] = [
+  { version: '1.27.0', profiles: ['dify', 'dify-legacy'] },
+  { version: '1.27.0', env: GSE_SERVER_ENV, profiles: ['gse'] },
+  { version: '1.39.3', profiles: ['dify'] },
+  { version: '1.19.0', profiles: ['dify-legacy'] },
+];
+
+/**
+ * The local runtime starts the server with this process's environment plus the recipe's, and the
+ * recipe has no per-profile env; so a server env (gse) is set here around the start.
+ */
+async function startWith(version: string, env?: Readonly<Record<string, string>>): Promise<RunningServer> {
+  const recipe = weaviateStore.local;
+  if (!recipe) throw new Error('weaviate has no local recipe');
+  return startLocalServer('weaviate', recipe, { version, ...(env ? { env } : {}) });
+}
+
+async function classSchema(server: RunningServer, className: string): Promise<{ status: number; body: any }> {
+  const res = await fetch(`http://127.0.0.1:${server.endpoint.ports.http}/v1/schema/${className}`);
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+describe.each(SERVERS.map((s) => [`${s.version}${s.env ? ' (gse)' : ''}`, s] as const))('weaviate %s (local)', (_, server) => {
+  let running: RunningServer;
+
+  beforeAll(async () => {
+    const started = Date.now();
+    running = await startWith(server.version, server.env);
+    const readyMs = Date.now() - started;
+    await new Promise((r) => setTimeout(r, 2000));
+    const idle = await running.memory?.read();
+    console.log(
+      `weaviate ${server.version}${server.env ? ' +gse' : ''}: ready in ${readyMs} ms, idle ` +
+        `${idle === undefined ? '?' : (idle / 2 ** 20).toFixed(0)} MiB (${running.memory?.method ?? 'no probe'})`,
+    );
+  });
+
+  afterAll(async () => {
+    await running?.stop();
+  });
+
+  if (server.version.startsWith('1.19.')) {
+    it('refuses the gRPC profile on 1.19 with a clear message', async () => {
+      const adapter = weaviateStore.profiles.dify!.createAdapter();
+      await expect(adapter.connect(running.endpoint)).rejects.toThrow(/≥ 1\.27\.0.*weaviate:dify-legacy/);
+      await adapter.close();
+    });
+  }
+
+  describe.each(server.profiles)('profile %s', (profile) => {
+    let adapter: StoreAdapter;
+    const collection = `it-${profile}-${server.version}`;
+    const className = weaviateClassName(collection);
+    const definition = weaviateStore.profiles[profile];
+    if (!definition) throw new Error(`no profile ${profile}`);
+    const grpc = profile !== 'dify-legacy';
+    const gse = profile === 'gse';
+
+    beforeAll(() => {
+      adapter = definition.createAdapter();
+    });
+
+    afterAll(async () => {
+      await adapter?.close();
+    });
+
+    it('connects and reports the server version and client', async () => {
+      const info = await adapter.connect(running.endpoint);
+      expect(info.version).toBe(server.version);
+      expect(String(info.settings.client)).toMatch(grpc ? /^gRPC \+ REST \(weaviate-client 3\.\d+\.\d+\)/ : /GraphQL/);
+      expect(info.settings.hybridAlpha).toBe(0.7);
+      expect(info.settings.hybridFusion).toBe(server.version.startsWith('1.19.') ? 'ranked' : 'relativeScore');
+    });
+
+    it("creates Dify's class, inserts 50 chunks and counts them", async () => {
+      expect(className).toMatch(/^Vector_index_[0-9a-f]{8}(_[0-9a-f]{4}){3}_[0-9a-f]{12}_Node$/);
+      await adapter.createCollection({ name: collection, dims: 8, metric: 'cosine' });
+      await adapter.insert(DOCS.slice(0, 20));
+      await adapter.insert(DOCS.slice(20));
+      await adapter.waitUntilSearchable(50);
+      expect(await adapter.count()).toBe(50);
+
+      const { status, body } = await classSchema(running, className);
+      expect(status).toBe(200);
+      const props = new Map<string, any>(body.properties.map((p: any) => [p.name, p]));
+      expect(props.get('text')?.tokenization).toBe(gse ? 'gse' : 'word');
+      expect(props.get('document_id')?.tokenization).toBe('word');
+      expect(props.get('doc_id')?.dataType).toEqual(['text']);
+      const index = grpc ? body.vectorConfig?.default : body;
+      expect(index?.vectorIndexType).toBe('hnsw');
+      expect(index?.vectorIndexConfig?.distance).toBe('cosine');
+      if (grpc) expect(props.get('chunk_index')?.dataType).toEqual(['int']);
+      else expect(body.vectorConfig ?? {}).toEqual({});
+      const c = index?.vectorIndexConfig ?? {};
+      console.log(
+        `weaviate ${server.version} ${profile}: hnsw efConstruction ${c.efConstruction}, maxConnections ` +
+          `${c.maxConnections}, ef ${c.ef}, flatSearchCutoff ${c.flatSearchCutoff}`,
+      );
+    });
+
+    it('finds a chunk first, score ≈ 1, when the query is its own vector', async () => {
+      const hits = await adapter.searchVector({ vector: vector(17), k: 5 });
+      expect(hits.map((h) => h.id)).toEqual(ids(17, 39, 24, 10, 3));
+      expect(hits[0]?.score).toBeCloseTo(1, 5);
+      expect(hits[0]?.text).toBe('chunk 17: date blue notes');
+      for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
+    });
+
+    it('restricts a vector search to the given document_ids', async () => {
+      const hits = await adapter.searchVector({ vector: vector(17), k: 5, documentIds: ['doc-3', 'doc-4'] });
+      expect(hits.map((h) => h.id)).toEqual(ids(39, 31, 32, 46, 47));
+      const one = await adapter.searchVector({ vector: vector(17), k: 20, documentIds: ['doc-1'] });
+      expect(sorted(one.map((h) => h.id))).toEqual(sorted(ids(10, 11, 12, 13, 14, 15, 16, 17, 18, 19)));
+      expect(await adapter.searchVector({ vector: vector(17), k: 5, documentIds: [] })).toEqual([]);
+    });
+
+    it('finds chunks containing a word with BM25 on text', async () => {
+      const search = adapter.searchFullText!.bind(adapter);
+      const BANANAS = ids(1, 8, 15, 22, 29, 36, 43);
+      const banana = await search({ text: 'banana', k: 50 });
+      for (let i = 1; i < banana.length; i++) expect(banana[i - 1]!.score).toBeGreaterThanOrEqual(banana[i]!.score);
+      expect(banana.every((h) => h.text !== undefined && h.score > 0)).toBe(true);
+      const filtered = await search({ text: 'banana', k: 50, documentIds: ['doc-0'] });
+      if (gse) {
+        // gse also emits every Latin letter as a token, so "banana" matches nearly every chunk by its
+        // letters; the chunks holding the whole word still rank first.
+        expect(sorted(banana.slice(0, 7).map((h) => h.id))).toEqual(sorted(BANANAS));
+        expect(banana.length).toBeGreaterThan(7);
+        expect(sorted(filtered.slice(0, 2).map((h) => h.id))).toEqual(sorted(ids(1, 8)));
+        expect(filtered.every((h) => Number(h.id.slice(6)) < 10)).toBe(true);
+        return;
+      }
+      expect(sorted(banana.map((h) => h.id))).toEqual(sorted(BANANAS));
+      expect(banana.every((h) => h.text?.includes('banana'))).toBe(true);
+      expect(sorted(filtered.map((h) => h.id))).toEqual(sorted(ids(1, 8)));
+      // BM25 ranks any-of the query's words; word tokenization drops the comma and lower-cases.
+      const either = await search({ text: 'Fig, BLUE', k: 50 });
+      expect(sorted(either.map((h) => h.id))).toEqual(
+        sorted(ids(2, 5, 8, 11, 12, 14, 17, 19, 20, 23, 26, 29, 32, 33, 35, 38, 40, 41, 44, 47)),
+      );
+      expect(await search({ text: 'chunk', k: 5 })).toHaveLength(5);
+      expect(await search({ text: 'kiwi', k: 5 })).toEqual([]);
+    });
+
+    it("answers Weaviate's native hybrid, filtered too", async () => {
+      const hybrid = adapter.searchHybrid!.bind(adapter);
+      const hits = await hybrid({ text: 'banana', vector: vector(1), k: 5 });
+      expect(hits).toHaveLength(5);
+      expect(hits[0]?.id).toBe('chunk-1');
+      expect(hits[0]?.text).toBe('chunk 1: banana green notes');
+      for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
+      // relativeScore: chunk-1 is the best of both result sets, 0.7 + 0.3 (not so under gse's letters).
+      if (!server.version.startsWith('1.19.') && !gse) expect(hits[0]?.score).toBeCloseTo(1, 3);
+      const filtered = await hybrid({ text: 'banana', vector: vector(17), k: 50, documentIds: ['doc-0'] });
+      expect(sorted(filtered.map((h) => h.id))).toEqual(sorted(ids(0, 1, 2, 3, 4, 5, 6, 7, 8, 9)));
+      expect(await hybrid({ text: 'banana', vector: vector(1), k: 5, documentIds: [] })).toEqual([]);
+    });
+
+    it('deletes by ids and by document_id', async () => {
+      await adapter.delete({ kind: 'ids', ids: ids(0, 1) });
+      await adapter.waitUntilSearchable(48);
+      expect(await adapter.count()).toBe(48);
+      const near0 = await adapter.searchVector({ vector: vector(0), k: 50 });
+      expect(near0.map((h) => h.id)).not.toContain('chunk-0');
+      expect(near0.map((h) => h.id)).not.toContain('chunk-1');
+      expect(near0).toHaveLength(48);
+      await adapter.delete({ kind: 'documentId', documentId: 'doc-2' });
+      await adapter.waitUntilSearchable(38);
+      expect(await adapter.count()).toBe(38);
+      expect(await adapter.searchVector({ vector: vector(25), k: 5, documentIds: ['doc-2'] })).toEqual([]);
+      expect(await adapter.searchFullText!({ text: 'banana', k: 50, documentIds: ['doc-2'] })).toEqual([]);
+      const hits = await adapter.searchVector({ vector: vector(25), k: 3 });
+      expect(hits.map((h) => h.id)).toEqual(ids(47, 3, 32));
+      // Deleting what is already gone is not an error.
+      await adapter.delete({ kind: 'ids', ids: ids(0, 1) });
+      await adapter.delete({ kind: 'documentId', documentId: 'doc-2' });
+      expect(await adapter.count()).toBe(38);
+    });
+
+    it('drops the class', async () => {
+      await adapter.dropCollection();
+      expect((await classSchema(running, className)).status).toBe(404);
+    });
+
+    it(`finds a Chinese word inside a sentence only with gse (${gse ? 'gse' : 'word'} here)`, async () => {
+      const zh = definition.createAdapter();
+      try {
+        await zh.connect(running.endpoint);
+        await zh.createCollection({ name: `${collection}-zh`, dims: 8, metric: 'cosine' });
+        await zh.insert(ZH_DOCS);
+        await zh.waitUntilSearchable(ZH_DOCS.length);
+        const banana = await zh.searchFullText!({ text: '香蕉', k: 10 });
+        if (gse) expect(sorted(banana.map((h) => h.id))).toEqual(['zh-0', 'zh-2']);
+        else expect(banana).toEqual([]);
+        const whole = await zh.searchFullText!({ text: '今天天气很好', k: 10 });
+        expect(whole.map((h) => h.id)).toEqual(['zh-1']);
+        await zh.dropCollection();
+      } finally {
+        await zh.close();
+      }
+    });
+  });
+});
