@@ -1,6 +1,7 @@
 import { mkdir, readFile, readdir, rmdir, writeFile, access } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MemoryProbe } from './memory-probe.js';
+import { isAlive } from './process-alive.js';
 
 const ROOT = '/sys/fs/cgroup';
 
@@ -109,14 +110,5 @@ async function removeOrphans(parent: string): Promise<void> {
       if (await rmdir(path).then(() => true, () => false)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

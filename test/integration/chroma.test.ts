@@ -4,40 +4,11 @@ import { chromaStore } from '../../src/adapters/chroma/index.js';
 import type { Doc, StoreAdapter } from '../../src/adapters/store-adapter.js';
 import { startLocalServer } from '../../src/runtime/local-runtime.js';
 import type { RunningServer } from '../../src/runtime/running-server.js';
+import { fruitChunks, ids, vector } from './fixtures/fruit-chunks.js';
 
-/**
- * The Chroma adapter against every local Chroma version the recipe lists, in both profiles.
- * 50 handmade chunks: chunk-i belongs to doc-floor(i/10); its text names a fruit (i mod 7) and a
- * colour (i mod 3); its vector is a unit vector near e1 (pairwise cosine ≥ 0.76, so Dify's
- * score ≥ 0 cut never drops one). Expected ids were ranked by brute force over these vectors.
- */
-const FRUITS = ['apple', 'banana', 'cherry', 'date', 'elderberry', 'fig', 'grape'];
-const COLOURS = ['red', 'green', 'blue'];
+/** The Chroma adapter against every local Chroma version the recipe lists, in both profiles. */
+const DOCS: Doc[] = fruitChunks();
 
-function vector(i: number): Float32Array {
-  const raw = [
-    4,
-    Math.cos(0.9 * i),
-    Math.sin(0.9 * i),
-    Math.cos(1.7 * i),
-    Math.sin(1.7 * i),
-    Math.cos(2.3 * i) * 0.5,
-    Math.sin(2.3 * i) * 0.5,
-    (i % 5) * 0.2,
-  ];
-  const norm = Math.hypot(...raw);
-  return Float32Array.from(raw.map((x) => x / norm));
-}
-
-const DOCS: Doc[] = Array.from({ length: 50 }, (_, i) => ({
-  id: `chunk-${i}`,
-  documentId: `doc-${Math.floor(i / 10)}`,
-  text: `chunk ${i}: ${FRUITS[i % 7]} ${COLOURS[i % 3]} notes`,
-  vector: vector(i),
-  metadata: { position: i },
-}));
-
-const ids = (...n: number[]): string[] => n.map((i) => `chunk-${i}`);
 const sorted = (xs: readonly string[]): string[] => [...xs].sort();
 
 describe.each(chromaStore.local?.versions ?? [])('chroma %s (local)', (version) => {

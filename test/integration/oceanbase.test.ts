@@ -7,38 +7,9 @@ import { MIN_VECTOR_VERSION, parseObVersion, versionAtLeast } from '../../src/ad
 import type { Doc, Hit, StoreAdapter } from '../../src/adapters/store-adapter.js';
 import { startLocalServer } from '../../src/runtime/local-runtime.js';
 import type { RunningServer } from '../../src/runtime/running-server.js';
+import { fruitChunks, ids, vector } from './fixtures/fruit-chunks.js';
 
-/**
- * The OceanBase adapter against the local seekdb server, in both profiles. The 50 handmade chunks
- * of chroma.test.ts (chunk-i belongs to doc-floor(i/10); its text names a fruit (i mod 7) and a
- * colour (i mod 3); its vector is a unit vector near e1, ranked by brute force), plus one Chinese
- * chunk whose vector is −e1, far from every query, so it never enters a vector top 5.
- */
-const FRUITS = ['apple', 'banana', 'cherry', 'date', 'elderberry', 'fig', 'grape'];
-const COLOURS = ['red', 'green', 'blue'];
-
-function vector(i: number): Float32Array {
-  const raw = [
-    4,
-    Math.cos(0.9 * i),
-    Math.sin(0.9 * i),
-    Math.cos(1.7 * i),
-    Math.sin(1.7 * i),
-    Math.cos(2.3 * i) * 0.5,
-    Math.sin(2.3 * i) * 0.5,
-    (i % 5) * 0.2,
-  ];
-  const norm = Math.hypot(...raw);
-  return Float32Array.from(raw.map((x) => x / norm));
-}
-
-const DOCS: Doc[] = Array.from({ length: 50 }, (_, i) => ({
-  id: `chunk-${i}`,
-  documentId: `doc-${Math.floor(i / 10)}`,
-  text: `chunk ${i}: ${FRUITS[i % 7]} ${COLOURS[i % 3]} notes`,
-  vector: vector(i),
-  metadata: { position: i },
-}));
+const DOCS: Doc[] = fruitChunks();
 const CHINESE: Doc = {
   id: 'chunk-zh',
   documentId: 'doc-zh',
@@ -46,7 +17,6 @@ const CHINESE: Doc = {
   vector: Float32Array.from([-1, 0, 0, 0, 0, 0, 0, 0]),
 };
 
-const ids = (...n: number[]): string[] => n.map((i) => `chunk-${i}`);
 const sorted = (xs: readonly string[]): string[] => [...xs].sort();
 const idsOf = (hits: readonly Hit[]): string[] => hits.map((h) => h.id);
 

@@ -5,39 +5,15 @@ import { weaviateClassName } from '../../src/adapters/weaviate/weaviate-names.js
 import type { Doc, StoreAdapter } from '../../src/adapters/store-adapter.js';
 import { startLocalServer } from '../../src/runtime/local-runtime.js';
 import type { RunningServer } from '../../src/runtime/running-server.js';
+import { fruitChunks, ids, vector } from './fixtures/fruit-chunks.js';
 
 /**
  * The Weaviate adapter against real local servers, each profile on the versions it serves:
  * `dify` (gRPC) on 1.27.0 and 1.39.3, `dify-legacy` (REST + GraphQL) on 1.19.0 and 1.27.0,
- * `gse` on a 1.27.0 started with ENABLE_TOKENIZER_GSE=true. The data are chroma.test.ts's: 50
- * handmade chunks, chunk-i in doc-floor(i/10), text naming a fruit (i mod 7) and a colour (i mod 3),
- * unit vectors near e1; expected ids were ranked by brute force (cosine).
+ * `gse` on a 1.27.0 started with ENABLE_TOKENIZER_GSE=true. The data are the shared
+ * fruit chunks (fixtures/fruit-chunks.ts); expected ids were ranked by brute force (cosine).
  */
-const FRUITS = ['apple', 'banana', 'cherry', 'date', 'elderberry', 'fig', 'grape'];
-const COLOURS = ['red', 'green', 'blue'];
-
-function vector(i: number): Float32Array {
-  const raw = [
-    4,
-    Math.cos(0.9 * i),
-    Math.sin(0.9 * i),
-    Math.cos(1.7 * i),
-    Math.sin(1.7 * i),
-    Math.cos(2.3 * i) * 0.5,
-    Math.sin(2.3 * i) * 0.5,
-    (i % 5) * 0.2,
-  ];
-  const norm = Math.hypot(...raw);
-  return Float32Array.from(raw.map((x) => x / norm));
-}
-
-const DOCS: Doc[] = Array.from({ length: 50 }, (_, i) => ({
-  id: `chunk-${i}`,
-  documentId: `doc-${Math.floor(i / 10)}`,
-  text: `chunk ${i}: ${FRUITS[i % 7]} ${COLOURS[i % 3]} notes`,
-  vector: vector(i),
-  metadata: { position: i, source: `file-${Math.floor(i / 10)}.md` },
-}));
+const DOCS: Doc[] = fruitChunks((i) => ({ position: i, source: `file-${Math.floor(i / 10)}.md` }));
 
 /** Chinese chunks for the tokenization check: 香蕉 (banana) sits inside sentences in zh-0 and zh-2. */
 const CHINESE = ['我喜欢吃香蕉和苹果', '今天天气很好', '香蕉是黄色的水果', '北京是中国的首都'];
@@ -48,7 +24,6 @@ const ZH_DOCS: Doc[] = CHINESE.map((text, i) => ({
   vector: vector(i),
 }));
 
-const ids = (...n: number[]): string[] => n.map((i) => `chunk-${i}`);
 const sorted = (xs: readonly string[]): string[] => [...xs].sort();
 
 interface ServerCase {

@@ -1,6 +1,7 @@
 import { DockerApiError, type DockerEngine } from './docker-engine.js';
 import type { ContainerInspect, ContainerSummary, ExecInspect, ImageInspect } from './docker-api-types.js';
 import { StreamDemuxer } from './docker-stream.js';
+import { isAlive } from '../process-alive.js';
 
 /** Every container the harness starts carries this label (value "1"), and its owner's pid. */
 export const LABEL = 'vdb-bench';
@@ -92,13 +93,4 @@ export async function execInContainer(
   await engine.stream('POST', `/exec/${exec.Id}/start`, (c) => demux.push(c), { Detach: false, Tty: false });
   const state = await engine.json<ExecInspect>('GET', `/exec/${exec.Id}/json`);
   return state.ExitCode === 0 ? stdout : undefined;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
