@@ -10,7 +10,7 @@ export class MemorySampler {
   private readonly series: Array<[number, number, string]> = [];
   private readonly started = Date.now();
   private timer: NodeJS.Timeout | undefined;
-  private reading = false;
+  private inflight: Promise<void> | undefined;
 
   constructor(
     private readonly probe: MemoryProbe,
@@ -22,27 +22,36 @@ export class MemorySampler {
     this.timer = setInterval(() => void this.sample(), this.intervalMs);
   }
 
-  /** Switches phase and takes a sample at once, so even a short phase has one. */
+  /**
+   * Switches phase and takes a sample of it, so even a short phase has one. A read still in
+   * flight (a docker stats read takes a while) finishes first and counts for the old phase.
+   */
   async enter(phase: string): Promise<void> {
+    await this.inflight;
     this.phase = phase;
     await this.sample();
   }
 
   async stop(): Promise<MemoryResult> {
     if (this.timer) clearInterval(this.timer);
+    await this.inflight;
     await this.sample();
     return summarizeMemory(this.probe.method, this.intervalMs, this.series);
   }
 
-  private async sample(): Promise<void> {
-    if (this.reading) return; // a slow read must not pile up overlapping reads
-    this.reading = true;
-    try {
-      const bytes = await this.probe.read();
-      if (bytes !== undefined) this.series.push([Date.now() - this.started, bytes, this.phase]);
-    } finally {
-      this.reading = false;
-    }
+  /** One reading, tagged with the phase current when it was asked for; never two at once. */
+  private sample(): Promise<void> {
+    if (this.inflight) return this.inflight; // a slow read must not pile up overlapping reads
+    const phase = this.phase;
+    this.inflight = this.probe
+      .read()
+      .then((bytes) => {
+        if (bytes !== undefined) this.series.push([Date.now() - this.started, bytes, phase]);
+      })
+      .finally(() => {
+        this.inflight = undefined;
+      });
+    return this.inflight;
   }
 }
 

@@ -73,7 +73,7 @@ export async function runStore(
       version: info.version,
       requestedVersion: request.version,
       description: server.description,
-      settings: { ...info.settings },
+      settings: { ...info.settings, ...server.facts },
       startSeconds: started.ms / 1000,
     };
     progress.log(`${definition.name}: server ${info.version} up in ${(started.ms / 1000).toFixed(1)} s`);

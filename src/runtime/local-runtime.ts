@@ -87,7 +87,7 @@ export async function startLocalServer(
         );
       }
     });
-    return await launch(store, recipe, endpoint, wrapped, base, tail, logFile, cgroup, dataDir);
+    return await launch(store, recipe, endpoint, wrapped, base, tail, logFile, cgroup, dataDir, options.memoryLimitBytes);
   } catch (error) {
     await cleanupPartial();
     throw error;
@@ -104,6 +104,7 @@ async function launch(
   logFile: string,
   cgroup: MemoryCgroup | undefined,
   dataDir: string,
+  memoryLimitBytes: number | undefined,
 ): Promise<RunningServer> {
   const description = [base.command, ...base.args].join(' ');
   // detached: the server leads its own process group, so stop() can signal the whole tree.
@@ -173,6 +174,10 @@ async function launch(
     endpoint,
     memory,
     description,
+    facts: {
+      dataDir: 'private directory under the system temp dir, removed after the run',
+      ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
+    },
     dataBytes: () => directoryBytes(dataDir),
     logTail: (n = 20) => tail.lines(n),
     exit: () => exit,

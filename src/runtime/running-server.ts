@@ -16,6 +16,8 @@ export interface RunningServer {
   readonly memory: MemoryProbe | undefined;
   /** The command or image that runs the server, for results and error messages. */
   readonly description: string;
+  /** Facts about how it runs, recorded with the store's settings (image size, data location). */
+  readonly facts: Readonly<Record<string, string | number | boolean>>;
   /** Bytes of the server's data directory on disk, if the runtime knows where it is. */
   dataBytes(): Promise<number | undefined>;
   logTail(lines?: number): string[];
