@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Builds the images the docker runtime runs, locally (no registry is needed or used):
 #
-#   scripts/build-images.sh [store...]     stores: pgvector chroma (default: all)
+#   scripts/build-images.sh [store...]     stores: pgvector chroma weaviate oceanbase (default: all)
 #
 #   vdb-bench/debian:bookworm                 base: debootstrap --variant=minbase bookworm from
 #                                             this machine's own Debian mirror, then docker import
 #   vdb-bench/pgvector:pg15-<pgvector>-local  docker/pgvector + scripts/install-pgvector.sh
 #   vdb-bench/chroma:0.5.20-local             docker/chroma + scripts/install-chroma.sh (its lock)
+#   vdb-bench/weaviate:<v>-local              docker/weaviate + the binary scripts/install-weaviate.sh
+#                                             built (.vdb-bench/weaviate/<v>/bin), v in 1.27.0 1.19.0
+#   vdb-bench/seekdb:1.4.0-local              docker/oceanbase + seekdb and libaio.so.1 from
+#                                             scripts/install-seekdb.sh (.vdb-bench/seekdb/1.4.0/bin)
+#
+# Weaviate and seekdb are not built inside the image: their install scripts run on the host first
+# when a binary is missing (Go toolchain / pip download), and the binaries are copied into the
+# build context (under .vdb-bench/docker/build, removed after the build).
 #
 # Cached: every image carries the label vdb-bench.inputs, a hash of what it was built from (the
-# Dockerfile and every file copied into its context, the build args and the base image's id; for
-# the base, the mirror, suite and the host's apt and CA settings it copies). A build whose inputs
-# did not change is skipped; FORCE=1 rebuilds anyway.
+# Dockerfile and every file copied into its context, binaries included, the build args and the
+# base image's id; for the base, the mirror, suite and the host's apt and CA settings it copies).
+# A build whose inputs did not change is skipped; FORCE=1 rebuilds anyway.
 #
 #   PGVECTOR_VERSION  the pgvector version the trixie source must build (default: the one in
 #                     src/adapters/pgvector/pgvector-version.ts); the build fails on another one
@@ -29,7 +37,10 @@ BASE=vdb-bench/debian:bookworm
 # The one place the pgvector version is written (the local recipe and install-pgvector.sh read it).
 PGVECTOR_VERSION="${PGVECTOR_VERSION:-$(sed -n "s/^export const PGVECTOR_VERSION = '\(.*\)';/\1/p" src/adapters/pgvector/pgvector-version.ts 2>/dev/null)}"
 CHROMA_VERSION=0.5.20
-ALL_STORES=(pgvector chroma)
+# As src/adapters/weaviate/weaviate-docker-recipe.ts and oceanbase-docker-recipe.ts.
+WEAVIATE_VERSIONS=(1.27.0 1.19.0)
+SEEKDB_VERSION=1.4.0
+ALL_STORES=(pgvector chroma weaviate oceanbase)
 WORK="$repo/.vdb-bench/docker/build"
 # The legacy builder: the engine is Debian's 20.10 and the client may have no buildx plugin.
 export DOCKER_BUILDKIT=0
@@ -50,7 +61,7 @@ timeout 20 "$DOCKER" info >/dev/null 2>&1 ||
 stores=("$@")
 [ ${#stores[@]} -gt 0 ] || stores=("${ALL_STORES[@]}")
 for s in "${stores[@]}"; do
-  case "$s" in pgvector | chroma) ;; *) die "unknown store $s (known: ${ALL_STORES[*]})" ;; esac
+  case "$s" in pgvector | chroma | weaviate | oceanbase) ;; *) die "unknown store $s (known: ${ALL_STORES[*]})" ;; esac
 done
 
 # --- base image -----------------------------------------------------------------------------
@@ -120,14 +131,24 @@ build_base() {
 }
 
 # --- store images ---------------------------------------------------------------------------
-# build_store TAG DOCKERFILE_DIR SCRIPT BUILD_ARG...: context = docker/<store>/* + the script.
+# build_store TAG DOCKERFILE_DIR SCRIPT BUILD_ARG...: context = docker/<store>/* + the script +
+# the files named in CONTEXT_FILES (by their base name; hard links where the file system allows).
+# The context and the log are named after the tag, so versions of one store do not collide.
+CONTEXT_FILES=()
 build_store() {
   local tag="$1" dir="$2" script="$3"
   shift 3
-  local ctx="$WORK/context-$(basename "$dir")" inputs t0
+  local name="${tag#vdb-bench/}"
+  name="${name//[:\/]/-}"
+  local ctx="$WORK/context-$name" log="$WORK/$name.log" inputs t0 f
   rm -rf "$ctx" && mkdir -p "$ctx"
   cp -a "$dir"/. "$ctx"/
   cp "$script" "$ctx"/
+  for f in ${CONTEXT_FILES[@]+"${CONTEXT_FILES[@]}"}; do
+    [ -f "$f" ] || die "$tag: $f is missing"
+    ln "$f" "$ctx/" 2>/dev/null || cp "$f" "$ctx/"
+  done
+  CONTEXT_FILES=()
   inputs="$({
     (cd "$ctx" && find . -type f | LC_ALL=C sort | xargs sha256sum)
     printf '%s\n' "$@"
@@ -141,12 +162,13 @@ build_store() {
   local args=() a
   for a in "$@"; do args+=(--build-arg "$a"); done
   t0="$(now)"
-  say "$tag: building (log: $WORK/$(basename "$dir").log)"
+  say "$tag: building (log: $log)"
   if ! "$DOCKER" build --network host --force-rm "${args[@]}" \
     --label "vdb-bench.inputs=$inputs" --label "vdb-bench.image=$(basename "$dir")" \
-    -t "$tag" "$ctx" >"$WORK/$(basename "$dir").log" 2>&1; then
-    tail -n 30 "$WORK/$(basename "$dir").log" >&2
-    die "$tag: docker build failed (log: $WORK/$(basename "$dir").log)"
+    -t "$tag" "$ctx" >"$log" 2>&1; then
+    tail -n 30 "$log" >&2
+    rm -rf "$ctx"
+    die "$tag: docker build failed (log: $log)"
   fi
   rm -rf "$ctx"
   say "$tag: built in $(since "$t0") s ($(size_of "$tag"))"
@@ -163,6 +185,23 @@ for s in "${stores[@]}"; do
     chroma)
       build_store "vdb-bench/chroma:$CHROMA_VERSION-local" docker/chroma scripts/install-chroma.sh \
         "CHROMA_VERSION=$CHROMA_VERSION"
+      ;;
+    weaviate)
+      for v in "${WEAVIATE_VERSIONS[@]}"; do
+        bin=".vdb-bench/weaviate/$v/bin/weaviate-server"
+        [ -x "$bin" ] || bash scripts/install-weaviate.sh "$v" || die "scripts/install-weaviate.sh $v failed"
+        CONTEXT_FILES=("$bin")
+        build_store "vdb-bench/weaviate:$v-local" docker/weaviate scripts/install-weaviate.sh \
+          "WEAVIATE_VERSION=$v"
+      done
+      ;;
+    oceanbase)
+      bin=".vdb-bench/seekdb/$SEEKDB_VERSION/bin"
+      [ -x "$bin/seekdb" ] && [ -f "$bin/libaio.so.1" ] ||
+        bash scripts/install-seekdb.sh "$SEEKDB_VERSION" || die "scripts/install-seekdb.sh $SEEKDB_VERSION failed"
+      CONTEXT_FILES=("$bin/seekdb" "$bin/libaio.so.1")
+      build_store "vdb-bench/seekdb:$SEEKDB_VERSION-local" docker/oceanbase scripts/install-seekdb.sh \
+        "SEEKDB_VERSION=$SEEKDB_VERSION"
       ;;
   esac
 done
