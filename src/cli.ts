@@ -5,11 +5,13 @@ import { STORES, parseVersions, selectStores } from './adapters/registry.js';
 import { DEFAULT_CONFIG, type BenchConfig } from './bench/bench-config.js';
 import { runBenchmark } from './bench/run-benchmark.js';
 import { runLeastMemory } from './bench/run-least-memory.js';
+import { runKnowledgeBases } from './bench/run-knowledge-bases.js';
 import { readResults } from './bench/results/results-file.js';
 import { readDataset } from './datasets/read-dataset.js';
 import { listDatasets } from './datasets/dataset-catalog.js';
 import { writeSyntheticDataset } from './datasets/synthetic.js';
 import { renderMarkdown } from './report/markdown-report.js';
+import { renderCompose } from './report/compose-file.js';
 import { DEFAULT_THRESHOLDS, compareResults, renderComparison } from './report/compare.js';
 import { terminalProgress } from './cli/terminal-progress.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
@@ -111,6 +113,70 @@ program
     await writeFile(resultsFile.replace(/\.json$/, '.md'), markdown);
     process.stdout.write(markdown);
     progress.log(`\nresults: ${resultsFile}`);
+  });
+
+program
+  .command('kb')
+  .description('server memory and search latency as the number of knowledge bases (collections) grows')
+  .option('--stores <list>', 'stores to run, comma-separated; store:profile picks a profile', 'chroma,pgvector')
+  .option('--dataset <dir>', 'dataset folder', DEFAULT_DATASET)
+  .option('--out <file>', 'results file (default results/<time>-kb-<stores>.json)')
+  .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0')
+  .addOption(runtimeOption())
+  .option('--kbs <list>', 'knowledge-base counts, one fresh server each', intList('--kbs'), [1, 10, 50])
+  .option('--docs-per-kb <n>', 'the first n docs of the dataset, inserted into every knowledge base', positiveInt('--docs-per-kb'), 200)
+  .option('--queries <n>', 'the first n queries, searched in every knowledge base (k=4)', positiveInt('--queries'), 5)
+  .option('--batch-size <n>', 'docs per insert call', positiveInt('--batch-size'), DEFAULT_CONFIG.batchSize)
+  .option('--step-timeout <s>', 'seconds one count (start, inserts, searches) may take', positiveNumber('--step-timeout'), 900)
+  .addOption(new Option('--memory-limit <size>', 'memory limit for each server, e.g. 512m or 2g').argParser(byteSize('--memory-limit')))
+  .option('--quiet', 'no progress output (CI)', false)
+  .action(async (o: KbOptions) => {
+    const stores = selectStores(o.stores);
+    const versions = parseVersions(o.storeVersion, (d) => runtimeVersions(d, o.runtime));
+    const progress = terminalProgress(o.quiet);
+    const dataset = await readDataset(resolve(o.dataset));
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+    const resultsFile = resolve(o.out ?? join('results', `${stamp}-kb-${stores.map((s) => s.definition.name).join('-')}.json`));
+    const results = await runKnowledgeBases({
+      stores,
+      versions,
+      dataset,
+      config: { ...DEFAULT_CONFIG, batchSize: o.batchSize, kValues: [4], warmupQueries: 0 },
+      options: {
+        counts: o.kbs,
+        docsPerCollection: o.docsPerKb,
+        queries: o.queries,
+        k: 4,
+        settleSeconds: DEFAULT_CONFIG.idleSeconds,
+        stepTimeoutSeconds: o.stepTimeout,
+      },
+      resultsFile,
+      progress,
+      runtime: o.runtime,
+      ...(o.memoryLimit !== undefined ? { memoryLimitBytes: o.memoryLimit } : {}),
+    });
+    const markdown = renderMarkdown(results);
+    await writeFile(resultsFile.replace(/\.json$/, '.md'), markdown);
+    process.stdout.write(markdown);
+    progress.log(`\nresults: ${resultsFile}`);
+    if (results.stores.some((s) => s.status === 'failed')) process.exitCode = 1;
+  });
+
+program
+  .command('compose')
+  .description('print a docker compose file running the stores as `bench run --runtime docker` does')
+  .option('--stores <list>', 'stores, comma-separated (those with a docker recipe become services)', 'chroma,pgvector')
+  .option('--store-version <list>', 'image versions, e.g. chroma=0.5.20')
+  .addOption(new Option('--memory-limit <size>', 'mem_limit (and memswap_limit) for each service, e.g. 1g').argParser(byteSize('--memory-limit')))
+  .action((o: { stores: string; storeVersion?: string; memoryLimit?: number }) => {
+    const definitions = [...new Set(selectStores(o.stores).map((s) => s.definition))];
+    const versions = parseVersions(o.storeVersion, (d) => runtimeVersions(d, 'docker'));
+    if (!definitions.some((d) => d.docker)) {
+      throw new Error(`--stores: none of ${definitions.map((d) => d.name).join(', ')} has a docker recipe`);
+    }
+    process.stdout.write(
+      renderCompose(definitions, { versions, ...(o.memoryLimit !== undefined ? { memoryLimitBytes: o.memoryLimit } : {}) }),
+    );
   });
 
 program
@@ -240,6 +306,21 @@ interface MemoryOptions {
   resolution: number;
   maxProbes: number;
   probeTimeout: number;
+  quiet: boolean;
+}
+
+interface KbOptions {
+  runtime: RuntimeName;
+  stores: string;
+  dataset: string;
+  out?: string;
+  storeVersion?: string;
+  kbs: number[];
+  docsPerKb: number;
+  queries: number;
+  batchSize: number;
+  stepTimeout: number;
+  memoryLimit?: number;
   quiet: boolean;
 }
 

@@ -24,9 +24,10 @@ export function renderMarkdown(results: Results): string {
     '',
   ];
   const leastMemory = stores.some((s) => s.leastMemory) ? leastMemorySection(stores, table) : [];
-  // A `bench memory` run measures no workloads: its report is the least-memory table alone.
+  const knowledgeBases = stores.some((s) => s.knowledgeBases) ? knowledgeBasesSection(stores, table) : [];
+  // A `bench memory` or `bench kb` run measures no workloads: its report is its own tables alone.
   if (stores.every((s) => Object.keys(s.workloads).length === 0)) {
-    return `${[...intro, ...leastMemory, ...environment(results)].join('\n')}\n`;
+    return `${[...intro, ...leastMemory, ...knowledgeBases, ...environment(results)].join('\n')}\n`;
   }
   const parts: string[] = [
     ...intro,
@@ -71,6 +72,7 @@ export function renderMarkdown(results: Results): string {
     table(memoryRows(stores)),
     '',
     ...leastMemory,
+    ...knowledgeBases,
     ...environment(results),
   );
   return `${parts.join('\n')}\n`;
@@ -169,6 +171,54 @@ function leastMemorySection(stores: readonly StoreResult[], table: (rows: Cell[]
     ['probes (server starts)', ...stores.map((s) => cell(s, (m) => String(m.probes.length + 1)))],
   ];
   return ['## Least memory (insert every chunk, then answer every query at k=4)', '', table(rows), ''];
+}
+
+/**
+ * `bench kb`: rows are collection counts N (each a fresh server), columns are stores. Steps a
+ * store never reached, after its sweep stopped at a failure, read "–".
+ */
+function knowledgeBasesSection(stores: readonly StoreResult[], table: (rows: Cell[][]) => string): string[] {
+  type Kb = NonNullable<StoreResult['knowledgeBases']>;
+  type OkStep = Extract<Kb['steps'][number], { status: 'ok' }>;
+  const first = stores.find((s) => s.knowledgeBases)?.knowledgeBases as Kb;
+  const counts = [...new Set(stores.flatMap((s) => s.knowledgeBases?.counts ?? []))].sort((a, b) => a - b);
+  const optionalMib = (v: number | undefined): string => (v === undefined ? DASH : mib(v));
+  const cell = (s: StoreResult, n: number, f: (step: OkStep) => string): Cell => {
+    const kb = s.knowledgeBases;
+    if (!kb) return s.status === 'failed' ? FAILED : DASH;
+    const step = kb.steps.find((x) => x.collections === n);
+    if (!step) return DASH;
+    return step.status === 'ok' ? f(step) : `${FAILED} (${step.phase})`;
+  };
+  const rowsFor = (f: (step: OkStep) => string): Cell[][] =>
+    counts.map((n) => [`N=${n}`, ...stores.map((s) => cell(s, n, f))]);
+  const emptyServer = (s: StoreResult): Cell => {
+    const step = s.knowledgeBases?.steps.find((x): x is OkStep => x.status === 'ok' && x.emptyBytes !== undefined);
+    return step ? optionalMib(step.emptyBytes) : DASH;
+  };
+  const memory: Cell[][] = [
+    ['empty server', ...stores.map(emptyServer)],
+    ...rowsFor((step) => `${optionalMib(step.idleBytes)} / ${optionalMib(step.searchPeakBytes)}`),
+  ];
+  const closed = rowsFor((step) => optionalMib(step.closedBytes));
+  const timing = rowsFor((step) => `${ms(step.searchLatency.p50Ms)} / ${seconds(step.createInsertSeconds)}`);
+  return [
+    `## Knowledge bases (N collections × ${first.docsPerCollection} docs, one fresh server per N)`,
+    '',
+    `Server memory (MiB): idle ${first.settleSeconds} s after the inserts / peak while searching every collection ` +
+      `(${first.queries} queries each, k=${first.k}). "empty server": before the first collection.`,
+    '',
+    table(memory),
+    '',
+    'Server memory (MiB) once every client has closed (each collection had its own client; per-connection server state, such as a PostgreSQL backend, is gone):',
+    '',
+    table(closed),
+    '',
+    `Vector search p50 across all collections (ms) / create + insert of all N collections (s):`,
+    '',
+    table(timing),
+    '',
+  ];
 }
 
 function optionalMs(v: number | undefined): string {

@@ -85,7 +85,7 @@ export class PgvectorAdapter implements StoreAdapter {
     // listener that would end the process. The next query fails and reports it instead.
     pool.on('error', () => undefined);
     this.pool = pool;
-    const client = await pool.connect();
+    const client = await checkOut(pool);
     try {
       await client.query('CREATE EXTENSION IF NOT EXISTS vector');
       // The hnsw.* settings exist once vector.so is loaded in this session; a vector cast loads it.
@@ -117,7 +117,7 @@ export class PgvectorAdapter implements StoreAdapter {
         },
       };
     } finally {
-      client.release();
+      client.releaseQuietly();
     }
   }
 
@@ -139,7 +139,7 @@ export class PgvectorAdapter implements StoreAdapter {
       await this.run(insertSql(table, batch));
       return;
     }
-    const client = await this.requirePool().connect();
+    const client = await checkOut(this.requirePool());
     try {
       await client.query('BEGIN');
       for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT) {
@@ -151,7 +151,7 @@ export class PgvectorAdapter implements StoreAdapter {
       await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
-      client.release();
+      client.releaseQuietly();
     }
   }
 
@@ -210,4 +210,28 @@ export class PgvectorAdapter implements StoreAdapter {
     if (!this.collection) throw new Error('pgvector: createCollection() first');
     return this.collection;
   }
+}
+
+/** A pooled connection held across several queries, released with its error listener removed. */
+interface HeldClient {
+  query: pg.PoolClient['query'];
+  releaseQuietly(): void;
+}
+
+/**
+ * Checks a connection out of the pool with an 'error' listener: if the server dies while the
+ * connection is held between queries, pg emits on the client, and with no listener that would end
+ * the process. The next query fails instead, and the bench records why.
+ */
+async function checkOut(pool: pg.Pool): Promise<HeldClient> {
+  const client = await pool.connect();
+  const ignore = (): void => undefined;
+  client.on('error', ignore);
+  return {
+    query: client.query.bind(client) as pg.PoolClient['query'],
+    releaseQuietly: () => {
+      client.off('error', ignore);
+      client.release();
+    },
+  };
 }

@@ -100,6 +100,50 @@ export const leastMemorySchema = z.object({
   ),
 });
 
+const knowledgeBaseCount = {
+  collections: z.number().int().describe('knowledge bases (collections) the fresh server held'),
+  docsPerCollection: z.number().int(),
+};
+
+export const knowledgeBaseStepSchema = z.discriminatedUnion('status', [
+  z.object({
+    status: z.literal('ok'),
+    ...knowledgeBaseCount,
+    startSeconds: z.number(),
+    createInsertSeconds: z.number().describe('every createCollection + insert + wait until searchable, summed'),
+    emptyBytes: z.number().optional().describe('server memory before the first collection (last sample of the settle wait)'),
+    insertPeakBytes: z.number().optional(),
+    idleBytes: z.number().optional().describe('server memory at idle after every insert (last sample of the settle wait)'),
+    searchPeakBytes: z.number().optional(),
+    searchMeanBytes: z.number().optional(),
+    closedBytes: z
+      .number()
+      .optional()
+      .describe('server memory after every client closed (last sample of the settle wait): the collections without their connections'),
+    searches: z.number().int().describe('collections × queries'),
+    emptyAnswers: z.number().int().describe('searches that returned no hit at all'),
+    searchLatency: latency.describe('every search, across all collections'),
+    memory: memorySchema.optional(),
+  }),
+  z.object({
+    status: z.literal('failed'),
+    ...knowledgeBaseCount,
+    phase: z.string(),
+    error: z.string(),
+    collectionsCreated: z.number().int().describe('collections created (and filled) before the failure'),
+    memory: memorySchema.optional(),
+  }),
+]);
+
+export const knowledgeBasesSchema = z.object({
+  counts: z.array(z.number().int()).describe('the collection counts asked for, ascending'),
+  docsPerCollection: z.number().int().describe('the first docs of the dataset, the same in every collection'),
+  queries: z.number().int().describe('queries searched in every collection'),
+  k: z.number().int(),
+  settleSeconds: z.number(),
+  steps: z.array(knowledgeBaseStepSchema).describe('one fresh server per count; the sweep stops at the first failure'),
+});
+
 export const storeResultSchema = z.object({
   store: z.string(),
   profile: z.string(),
@@ -125,6 +169,7 @@ export const storeResultSchema = z.object({
   }),
   memory: memorySchema.optional(),
   leastMemory: leastMemorySchema.optional().describe('from `bench memory`'),
+  knowledgeBases: knowledgeBasesSchema.optional().describe('from `bench kb`'),
   workloads: z.object({
     insert: insertResultSchema.optional(),
     vector: z.array(searchResultSchema).optional().describe('one entry per k'),
@@ -189,3 +234,5 @@ export type DeleteResult = z.infer<typeof deleteResultSchema>;
 export type MemoryResult = z.infer<typeof memorySchema>;
 export type LatencyJson = z.infer<typeof latency>;
 export type LeastMemoryResult = z.infer<typeof leastMemorySchema>;
+export type KnowledgeBasesResult = z.infer<typeof knowledgeBasesSchema>;
+export type KnowledgeBaseStep = z.infer<typeof knowledgeBaseStepSchema>;
