@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { STORES, parseVersions, selectStores } from './adapters/registry.js';
+import { STORES, parseImages, parseVersions, selectStores } from './adapters/registry.js';
 import { DEFAULT_CONFIG, type BenchConfig } from './bench/bench-config.js';
 import { runBenchmark } from './bench/run-benchmark.js';
 import { runLeastMemory } from './bench/run-least-memory.js';
@@ -16,7 +16,9 @@ import { DEFAULT_THRESHOLDS, compareResults, renderComparison } from './report/c
 import { terminalProgress } from './cli/terminal-progress.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
 import { TOOL_VERSION } from './version.js';
-import { RUNTIMES, runtimeVersions, type RuntimeName } from './runtime/start-server.js';
+import { RUNTIMES, runtimeVersions, type RuntimeName, type ServerPlan } from './runtime/start-server.js';
+import type { Results } from './bench/results/results-schema.js';
+import type { Progress } from './bench/progress.js';
 
 const runtimeOption = () =>
   new Option('--runtime <name>', 'where servers run: local processes, or docker containers').choices(RUNTIMES).default('local');
@@ -28,27 +30,70 @@ const program = new Command('bench')
   .version(TOOL_VERSION)
   .showHelpAfterError();
 
-program
-  .command('run')
+/** The options every measuring command shares: which stores, which data, where servers run. */
+function withServerOptions(command: Command, kind: string): Command {
+  return command
+    .option('--stores <list>', 'stores, comma-separated; store:profile picks a profile', 'chroma,pgvector')
+    .option('--dataset <dir>', 'dataset folder (see DATASET_FORMAT.md)', DEFAULT_DATASET)
+    .option('--out <file>', `results file (default results/<time>-${kind}<stores>.json)`)
+    .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0 (see `bench stores`)')
+    .addOption(runtimeOption())
+    .option('--image <list>', 'docker runtime: run these images instead, e.g. pgvector=my/pgvector:pg16')
+    .option('--quiet', 'no progress output (CI)', false);
+}
+
+interface ServerOptions {
+  stores: string;
+  dataset: string;
+  out?: string;
+  storeVersion?: string;
+  runtime: RuntimeName;
+  image?: string;
+  memoryLimit?: number;
+  quiet: boolean;
+}
+
+/** Validates the shared options (errors name the flag) and reads the dataset. */
+async function prepare(o: ServerOptions, kind: string) {
+  const stores = selectStores(o.stores);
+  const plan: ServerPlan = {
+    runtime: o.runtime,
+    versions: parseVersions(o.storeVersion, (d) => runtimeVersions(d, o.runtime)),
+    images: parseImages(o.image, o.runtime),
+    ...(o.memoryLimit !== undefined ? { memoryLimitBytes: o.memoryLimit } : {}),
+  };
+  const progress = terminalProgress(o.quiet);
+  progress.log(`reading dataset ${o.dataset}`);
+  const dataset = await readDataset(resolve(o.dataset));
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
+  const names = stores.map((s) => s.definition.name).join('-');
+  const resultsFile = resolve(o.out ?? join('results', `${stamp}-${kind}${names}.json`));
+  return { stores, plan, progress, dataset, resultsFile };
+}
+
+/** Writes the markdown beside the results file and prints it; exit code 1 if a store failed. */
+async function finish(results: Results, resultsFile: string, progress: Progress): Promise<void> {
+  const markdown = renderMarkdown(results);
+  const reportFile = resultsFile.replace(/\.json$/, '.md');
+  await writeFile(reportFile, markdown);
+  process.stdout.write(markdown);
+  progress.log(`\nresults: ${resultsFile}\nreport:  ${reportFile}`);
+  if (results.stores.some((s) => s.status === 'failed')) process.exitCode = 1;
+}
+
+const memoryLimitOption = () =>
+  new Option('--memory-limit <size>', 'memory limit for each server, e.g. 512m or 2g').argParser(byteSize('--memory-limit'));
+
+withServerOptions(program.command('run'), '')
   .description('start each store, run every workload, write a results file and a markdown report')
-  .option('--stores <list>', 'stores to run, comma-separated; store:profile picks a profile', 'chroma,pgvector')
-  .option('--dataset <dir>', 'dataset folder (see DATASET_FORMAT.md)', DEFAULT_DATASET)
-  .option('--out <file>', 'results file (default results/<time>-<stores>.json)')
-  .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0')
-  .addOption(runtimeOption())
   .option('--batch-size <n>', 'docs per insert call', positiveInt('--batch-size'), DEFAULT_CONFIG.batchSize)
   .option('--warmup <n>', 'untimed queries before each timed pass', positiveInt('--warmup'), DEFAULT_CONFIG.warmupQueries)
   .option('--k <list>', 'top-k values for vector search recall', intList('--k'), [...DEFAULT_CONFIG.kValues])
   .option('--concurrency <list>', 'client counts for the concurrency sweep', intList('--concurrency'), [...DEFAULT_CONFIG.concurrencyLevels])
   .option('--concurrency-seconds <s>', 'wall time per concurrency level', positiveNumber('--concurrency-seconds'), DEFAULT_CONFIG.concurrencySeconds)
-  .addOption(new Option('--memory-limit <size>', 'memory limit for each server, e.g. 512m or 2g').argParser(byteSize('--memory-limit')))
-  .option('--quiet', 'no progress output (CI)', false)
+  .addOption(memoryLimitOption())
   .action(async (o: RunOptions) => {
-    const stores = selectStores(o.stores);
-    const versions = parseVersions(o.storeVersion, (d) => runtimeVersions(d, o.runtime));
-    const progress = terminalProgress(o.quiet);
-    progress.log(`reading dataset ${o.dataset}`);
-    const dataset = await readDataset(resolve(o.dataset));
+    const { stores, plan, progress, dataset, resultsFile } = await prepare(o, '');
     const config: BenchConfig = {
       ...DEFAULT_CONFIG,
       batchSize: o.batchSize,
@@ -57,89 +102,44 @@ program
       concurrencyLevels: o.concurrency,
       concurrencySeconds: o.concurrencySeconds,
     };
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const resultsFile = resolve(o.out ?? join('results', `${stamp}-${stores.map((s) => s.definition.name).join('-')}.json`));
-    const results = await runBenchmark({
-      stores,
-      versions,
-      dataset,
-      config,
-      resultsFile,
-      progress,
-      runtime: o.runtime,
-      ...(o.memoryLimit !== undefined ? { memoryLimitBytes: o.memoryLimit } : {}),
-    });
-    const markdown = renderMarkdown(results);
-    const reportFile = resultsFile.replace(/\.json$/, '.md');
-    await writeFile(reportFile, markdown);
-    process.stdout.write(markdown);
-    progress.log(`\nresults: ${resultsFile}\nreport:  ${reportFile}`);
-    if (results.stores.some((s) => s.status === 'failed')) process.exitCode = 1;
+    await finish(await runBenchmark({ stores, plan, dataset, config, resultsFile, progress }), resultsFile, progress);
   });
 
-program
-  .command('memory')
+withServerOptions(program.command('memory'), 'memory-')
   .description('find the least memory limit under which each store still inserts the dataset and answers every query')
-  .option('--stores <list>', 'stores to probe, comma-separated', 'chroma,pgvector')
-  .option('--dataset <dir>', 'dataset folder', DEFAULT_DATASET)
-  .option('--out <file>', 'results file (default results/<time>-memory-<stores>.json)')
-  .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0')
-  .addOption(runtimeOption())
   .addOption(new Option('--min <size>', 'smallest limit tried').argParser(byteSize('--min')).default(64 * 2 ** 20, '64m'))
   .addOption(new Option('--max <size>', 'largest limit tried').argParser(byteSize('--max')).default(8 * 2 ** 30, '8g'))
   .option('--resolution <fraction>', 'stop when the bracket is this narrow', positiveNumber('--resolution'), 0.1)
   .option('--max-probes <n>', 'server starts per store at most', positiveInt('--max-probes'), 10)
   .option('--probe-timeout <s>', 'seconds one probe may take', positiveNumber('--probe-timeout'), 600)
-  .option('--quiet', 'no progress output (CI)', false)
   .action(async (o: MemoryOptions) => {
-    const stores = selectStores(o.stores);
-    const versions = parseVersions(o.storeVersion, (d) => runtimeVersions(d, o.runtime));
-    const progress = terminalProgress(o.quiet);
-    const dataset = await readDataset(resolve(o.dataset));
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const resultsFile = resolve(o.out ?? join('results', `${stamp}-memory-${stores.map((s) => s.definition.name).join('-')}.json`));
+    const { stores, plan, progress, dataset, resultsFile } = await prepare(o, 'memory-');
     const results = await runLeastMemory({
       stores,
-      versions,
+      plan,
       dataset,
       config: DEFAULT_CONFIG,
       search: { minBytes: o.min, maxBytes: o.max, resolution: o.resolution, maxProbes: o.maxProbes },
       probeTimeoutSeconds: o.probeTimeout,
       resultsFile,
       progress,
-      runtime: o.runtime,
     });
-    const markdown = renderMarkdown(results);
-    await writeFile(resultsFile.replace(/\.json$/, '.md'), markdown);
-    process.stdout.write(markdown);
-    progress.log(`\nresults: ${resultsFile}`);
+    await finish(results, resultsFile, progress);
   });
 
-program
-  .command('kb')
+withServerOptions(program.command('kb'), 'kb-')
   .description('server memory and search latency as the number of knowledge bases (collections) grows')
-  .option('--stores <list>', 'stores to run, comma-separated; store:profile picks a profile', 'chroma,pgvector')
-  .option('--dataset <dir>', 'dataset folder', DEFAULT_DATASET)
-  .option('--out <file>', 'results file (default results/<time>-kb-<stores>.json)')
-  .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0')
-  .addOption(runtimeOption())
   .option('--kbs <list>', 'knowledge-base counts, one fresh server each', intList('--kbs'), [1, 10, 50])
   .option('--docs-per-kb <n>', 'the first n docs of the dataset, inserted into every knowledge base', positiveInt('--docs-per-kb'), 200)
   .option('--queries <n>', 'the first n queries, searched in every knowledge base (k=4)', positiveInt('--queries'), 5)
   .option('--batch-size <n>', 'docs per insert call', positiveInt('--batch-size'), DEFAULT_CONFIG.batchSize)
   .option('--step-timeout <s>', 'seconds one count (start, inserts, searches) may take', positiveNumber('--step-timeout'), 900)
-  .addOption(new Option('--memory-limit <size>', 'memory limit for each server, e.g. 512m or 2g').argParser(byteSize('--memory-limit')))
-  .option('--quiet', 'no progress output (CI)', false)
+  .addOption(memoryLimitOption())
   .action(async (o: KbOptions) => {
-    const stores = selectStores(o.stores);
-    const versions = parseVersions(o.storeVersion, (d) => runtimeVersions(d, o.runtime));
-    const progress = terminalProgress(o.quiet);
-    const dataset = await readDataset(resolve(o.dataset));
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const resultsFile = resolve(o.out ?? join('results', `${stamp}-kb-${stores.map((s) => s.definition.name).join('-')}.json`));
+    const { stores, plan, progress, dataset, resultsFile } = await prepare(o, 'kb-');
     const results = await runKnowledgeBases({
       stores,
-      versions,
+      plan,
       dataset,
       config: { ...DEFAULT_CONFIG, batchSize: o.batchSize, kValues: [4], warmupQueries: 0 },
       options: {
@@ -152,14 +152,8 @@ program
       },
       resultsFile,
       progress,
-      runtime: o.runtime,
-      ...(o.memoryLimit !== undefined ? { memoryLimitBytes: o.memoryLimit } : {}),
     });
-    const markdown = renderMarkdown(results);
-    await writeFile(resultsFile.replace(/\.json$/, '.md'), markdown);
-    process.stdout.write(markdown);
-    progress.log(`\nresults: ${resultsFile}`);
-    if (results.stores.some((s) => s.status === 'failed')) process.exitCode = 1;
+    await finish(results, resultsFile, progress);
   });
 
 program
@@ -211,11 +205,19 @@ program
   .action(() => {
     for (const store of STORES) {
       const recipe = store.local;
-      process.stdout.write(`${store.name}: ${store.description}\n`);
+      const aliases = store.aliases?.length ? ` (also ${store.aliases.join(', ')})` : '';
+      process.stdout.write(`${store.name}${aliases}: ${store.description}\n`);
       process.stdout.write(
         recipe
           ? `  local runtime: versions ${recipe.versions.join(', ')} (default ${recipe.defaultVersion}); install: ${recipe.installScript}\n`
           : '  local runtime: none\n',
+      );
+      const docker = store.docker;
+      process.stdout.write(
+        docker
+          ? `  docker runtime: ${Object.entries(docker.images).map(([v, image]) => `${v} ${image}`).join(', ')}; ` +
+              `build: ${docker.buildScript}; Dify's compose runs ${docker.upstreamImage}\n`
+          : '  docker runtime: none\n',
       );
       for (const [name, profile] of Object.entries(store.profiles)) {
         const c = profile.capabilities;
@@ -280,48 +282,28 @@ datasets
     process.stdout.write(`wrote ${o.out}\n`);
   });
 
-interface RunOptions {
-  runtime: RuntimeName;
-  stores: string;
-  dataset: string;
-  out?: string;
-  storeVersion?: string;
+interface RunOptions extends ServerOptions {
   batchSize: number;
   warmup: number;
   k: number[];
   concurrency: number[];
   concurrencySeconds: number;
-  memoryLimit?: number;
-  quiet: boolean;
 }
 
-interface MemoryOptions {
-  runtime: RuntimeName;
-  stores: string;
-  dataset: string;
-  out?: string;
-  storeVersion?: string;
+interface MemoryOptions extends ServerOptions {
   min: number;
   max: number;
   resolution: number;
   maxProbes: number;
   probeTimeout: number;
-  quiet: boolean;
 }
 
-interface KbOptions {
-  runtime: RuntimeName;
-  stores: string;
-  dataset: string;
-  out?: string;
-  storeVersion?: string;
+interface KbOptions extends ServerOptions {
   kbs: number[];
   docsPerKb: number;
   queries: number;
   batchSize: number;
   stepTimeout: number;
-  memoryLimit?: number;
-  quiet: boolean;
 }
 
 interface GenerateOptions {

@@ -18,6 +18,8 @@ export interface StoreProfile {
 export interface StoreDefinition {
   /** Dify's VECTOR_STORE name. */
   readonly name: string;
+  /** Other VECTOR_STORE names Dify uses for the same server (e.g. `seekdb` for OceanBase's lite build). */
+  readonly aliases?: readonly string[];
   readonly description: string;
   /** The profile used when the user names only the store. */
   readonly defaultProfile: string;

@@ -1,6 +1,7 @@
 import type { StoreSelection } from '../adapters/registry.js';
 import type { Dataset } from '../datasets/dataset.js';
-import { chosenVersion, startServer, type RuntimeName } from '../runtime/start-server.js';
+import { storeServer, type ServerPlan } from '../runtime/start-server.js';
+import { profileOf } from '../adapters/registry.js';
 import type { BenchConfig } from './bench-config.js';
 import { harnessUsage } from './machine.js';
 import { newResults } from './results/new-results.js';
@@ -11,13 +12,11 @@ import { runStore } from './run-store.js';
 
 export interface BenchmarkRequest {
   readonly stores: readonly StoreSelection[];
-  readonly versions: ReadonlyMap<string, string>;
+  readonly plan: ServerPlan;
   readonly dataset: Dataset;
   readonly config: BenchConfig;
   readonly resultsFile: string;
   readonly progress: Progress;
-  readonly memoryLimitBytes?: number;
-  readonly runtime: RuntimeName;
 }
 
 /**
@@ -27,14 +26,11 @@ export interface BenchmarkRequest {
  */
 export async function runBenchmark(request: BenchmarkRequest): Promise<Results> {
   const { dataset, config } = request;
-  const results = await newResults(dataset, config, request.resultsFile, request.runtime);
+  const results = await newResults(dataset, config, request.resultsFile, request.plan.runtime);
   for (const { definition, profile } of request.stores) {
-    const version = chosenVersion(definition, request.runtime, request.versions);
-    const limit = request.memoryLimitBytes !== undefined ? { memoryLimitBytes: request.memoryLimitBytes } : {};
-    const env = definition.profiles[profile]?.serverEnv;
-    const options = { runtime: request.runtime, version, ...limit, ...(env ? { env } : {}) };
+    const server = storeServer(request.plan, definition, profileOf(definition, profile));
     const result = await runStore(
-      { definition, profile, version, start: () => startServer(definition, options) },
+      { definition, profile, version: server.version, start: () => server.start() },
       dataset,
       config,
       request.progress,

@@ -5,7 +5,7 @@ import type { Dataset } from '../datasets/dataset.js';
 import { row } from '../datasets/dataset.js';
 import { ServerStartError } from '../runtime/local-runtime.js';
 import { exitAfterError, type RunningServer } from '../runtime/running-server.js';
-import { chosenVersion, startServer, type RuntimeName } from '../runtime/start-server.js';
+import { storeServer, type ServerPlan } from '../runtime/start-server.js';
 import type { BenchConfig } from './bench-config.js';
 import { harnessUsage } from './machine.js';
 import { MemorySampler } from './memory-sampler.js';
@@ -33,15 +33,13 @@ export interface KnowledgeBaseOptions {
 
 export interface KnowledgeBaseRequest {
   readonly stores: readonly StoreSelection[];
-  readonly versions: ReadonlyMap<string, string>;
+  readonly plan: ServerPlan;
   readonly dataset: Dataset;
   /** batchSize and memoryIntervalMs are used. */
   readonly config: BenchConfig;
   readonly options: KnowledgeBaseOptions;
   readonly resultsFile: string;
   readonly progress: Progress;
-  readonly runtime: RuntimeName;
-  readonly memoryLimitBytes?: number;
 }
 
 /**
@@ -62,19 +60,13 @@ export async function runKnowledgeBases(request: KnowledgeBaseRequest): Promise<
     throw new Error(`--queries: ${options.queries} is more than the dataset's ${dataset.queries.length} queries`);
   }
   const counts = [...new Set(options.counts)].sort((a, b) => a - b);
-  const results = await newResults(dataset, request.config, request.resultsFile, request.runtime);
+  const results = await newResults(dataset, request.config, request.resultsFile, request.plan.runtime);
   for (const { definition, profile: profileName } of request.stores) {
     const profile = definition.profiles[profileName];
     if (!profile) throw new Error(`${definition.name}: unknown profile ${profileName}`);
-    const version = chosenVersion(definition, request.runtime, request.versions);
-    const env = profile.serverEnv;
-    const start = () =>
-      startServer(definition, {
-        runtime: request.runtime,
-        version,
-        ...(request.memoryLimitBytes !== undefined ? { memoryLimitBytes: request.memoryLimitBytes } : {}),
-        ...(env ? { env } : {}),
-      });
+    const server = storeServer(request.plan, definition, profile);
+    const { version } = server;
+    const start = () => server.start();
     const store: StoreResult = {
       store: definition.name,
       profile: profileName,

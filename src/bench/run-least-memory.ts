@@ -1,6 +1,6 @@
 import type { StoreSelection } from '../adapters/registry.js';
 import type { Dataset } from '../datasets/dataset.js';
-import { chosenVersion, startServer, type RuntimeName } from '../runtime/start-server.js';
+import { storeServer, type ServerPlan } from '../runtime/start-server.js';
 import type { BenchConfig } from './bench-config.js';
 import { findLeastMemory, type LeastMemoryOptions } from './least-memory.js';
 import { probeUnderLimit, type ProbeOutcome } from './least-memory-probe.js';
@@ -12,14 +12,14 @@ import type { Results, StoreResult } from './results/results-schema.js';
 
 export interface LeastMemoryRequest {
   readonly stores: readonly StoreSelection[];
-  readonly versions: ReadonlyMap<string, string>;
+  /** Its memoryLimitBytes is ignored: each probe sets its own. */
+  readonly plan: ServerPlan;
   readonly dataset: Dataset;
   readonly config: BenchConfig;
   readonly search: LeastMemoryOptions;
   readonly probeTimeoutSeconds: number;
   readonly resultsFile: string;
   readonly progress: Progress;
-  readonly runtime: RuntimeName;
 }
 
 const MiB = 2 ** 20;
@@ -31,19 +31,13 @@ const MiB = 2 ** 20;
  */
 export async function runLeastMemory(request: LeastMemoryRequest): Promise<Results> {
   const { dataset, config, progress } = request;
-  const results = await newResults(dataset, config, request.resultsFile, request.runtime);
+  const results = await newResults(dataset, config, request.resultsFile, request.plan.runtime);
   for (const { definition, profile: profileName } of request.stores) {
     const profile = definition.profiles[profileName];
     if (!profile) continue;
-    const version = chosenVersion(definition, request.runtime, request.versions);
-    const env = profile.serverEnv;
-    const start = (limit: number | undefined) =>
-      startServer(definition, {
-        runtime: request.runtime,
-        version,
-        ...(limit !== undefined ? { memoryLimitBytes: limit } : {}),
-        ...(env ? { env } : {}),
-      });
+    const server = storeServer({ ...request.plan, memoryLimitBytes: undefined }, definition, profile);
+    const { version } = server;
+    const start = (limit: number | undefined) => server.start(limit);
     const probe = async (limit: number | undefined): Promise<ProbeOutcome> => {
       progress.log(`${definition.name}: probing ${limit === undefined ? 'no limit' : `${limit / MiB} MiB`}`);
       const outcome = await probeUnderLimit(start, version, profile, dataset, config, progress, limit, request.probeTimeoutSeconds);

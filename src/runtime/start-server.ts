@@ -1,4 +1,4 @@
-import type { StoreDefinition } from '../adapters/store-definition.js';
+import type { StoreDefinition, StoreProfile } from '../adapters/store-definition.js';
 import { startDockerServer } from './docker/docker-runtime.js';
 import { startLocalServer } from './local-runtime.js';
 import type { RunningServer } from './running-server.js';
@@ -12,6 +12,42 @@ export interface StartOptions {
   readonly memoryLimitBytes?: number;
   /** The profile's server environment (StoreProfile.serverEnv). */
   readonly env?: Readonly<Record<string, string>>;
+  /** docker runtime: run this image instead of the recipe's. */
+  readonly image?: string;
+}
+
+/** Where and how a run starts its servers; the same for every store of the run. */
+export interface ServerPlan {
+  readonly runtime: RuntimeName;
+  /** Store name → version (`--store-version`); others run their recipe's default. */
+  readonly versions: ReadonlyMap<string, string>;
+  /** Store name → image (`--image`, docker runtime only); others run the recipe's image. */
+  readonly images: ReadonlyMap<string, string>;
+  /** A limit for every server (`--memory-limit`); undefined means none. */
+  readonly memoryLimitBytes?: number;
+}
+
+export interface StoreServer {
+  readonly version: string;
+  /** Starts a fresh server; `memoryLimitBytes` overrides the plan's (bench memory's probes). */
+  start(memoryLimitBytes?: number): Promise<RunningServer>;
+}
+
+/** How one store, in one profile, is started under a plan. */
+export function storeServer(plan: ServerPlan, definition: StoreDefinition, profile: StoreProfile): StoreServer {
+  const version = chosenVersion(definition, plan.runtime, plan.versions);
+  const image = plan.images.get(definition.name);
+  return {
+    version,
+    start: (limit = plan.memoryLimitBytes) =>
+      startServer(definition, {
+        runtime: plan.runtime,
+        version,
+        ...(limit !== undefined ? { memoryLimitBytes: limit } : {}),
+        ...(profile.serverEnv ? { env: profile.serverEnv } : {}),
+        ...(image !== undefined ? { image } : {}),
+      }),
+  };
 }
 
 /** Versions a store's recipe for `runtime` can run, default first; empty when it has none. */
@@ -26,7 +62,7 @@ export function runtimeVersions(definition: StoreDefinition, runtime: RuntimeNam
 }
 
 /** The version a run uses for a store: the user's choice, else the runtime recipe's default. */
-export function chosenVersion(
+function chosenVersion(
   definition: StoreDefinition,
   runtime: RuntimeName,
   versions: ReadonlyMap<string, string>,
@@ -35,13 +71,18 @@ export function chosenVersion(
 }
 
 /** Starts a store's server with the chosen runtime; the store must have a recipe for it. */
-export function startServer(definition: StoreDefinition, o: StartOptions): Promise<RunningServer> {
+function startServer(definition: StoreDefinition, o: StartOptions): Promise<RunningServer> {
   const limit = o.memoryLimitBytes !== undefined ? { memoryLimitBytes: o.memoryLimitBytes } : {};
   if (o.runtime === 'docker') {
     if (!definition.docker) return Promise.reject(new Error(`${definition.name} has no docker runtime recipe`));
     if (o.env) return Promise.reject(new Error(`${definition.name}: a profile's server environment needs --runtime local`));
-    return startDockerServer(definition.name, definition.docker, { version: o.version, ...limit });
+    return startDockerServer(definition.name, definition.docker, {
+      version: o.version,
+      ...limit,
+      ...(o.image !== undefined ? { image: o.image } : {}),
+    });
   }
+  if (o.image !== undefined) return Promise.reject(new Error(`--image: ${definition.name} runs an image only with --runtime docker`));
   if (!definition.local) return Promise.reject(new Error(`${definition.name} has no local runtime recipe`));
   return startLocalServer(definition.name, definition.local, { version: o.version, ...limit, ...(o.env ? { env: o.env } : {}) });
 }

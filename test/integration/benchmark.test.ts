@@ -9,6 +9,7 @@ import { silentProgress } from '../../src/bench/progress.js';
 import { resultsSchema, type Results, type StoreResult } from '../../src/bench/results/results-schema.js';
 import { readDataset } from '../../src/datasets/read-dataset.js';
 import { renderMarkdown } from '../../src/report/markdown-report.js';
+import { LOCAL_PLAN } from './fixtures/local-plan.js';
 
 /**
  * The whole pipeline against real servers: Chroma (Dify profile and native profile) and pgvector
@@ -23,12 +24,11 @@ beforeAll(async () => {
   const dataset = await readDataset(new URL('../../datasets/linux-doc-mini', import.meta.url).pathname);
   results = await runBenchmark({
     stores: selectStores('chroma,chroma:native,pgvector'),
-    versions: new Map(),
+    plan: LOCAL_PLAN,
     dataset,
     config: { ...DEFAULT_CONFIG, warmupQueries: 5, concurrencyLevels: [1, 4], concurrencySeconds: 1, idleSeconds: 1 },
     resultsFile: join(dir, 'run.json'),
     progress: silentProgress,
-    runtime: 'local',
   });
 }, 600_000);
 

@@ -10,6 +10,7 @@ import type { Results, StoreResult } from '../../src/bench/results/results-schem
 import { runKnowledgeBases } from '../../src/bench/run-knowledge-bases.js';
 import { readDataset } from '../../src/datasets/read-dataset.js';
 import { renderMarkdown } from '../../src/report/markdown-report.js';
+import { LOCAL_PLAN } from './fixtures/local-plan.js';
 
 /**
  * `bench kb` on real pgvector and Chroma servers (local runtime) with small numbers: 1 and 5
@@ -23,13 +24,12 @@ beforeAll(async () => {
   const file = join(dir, 'kb.json');
   await runKnowledgeBases({
     stores: selectStores('pgvector,chroma'),
-    versions: new Map(),
+    plan: LOCAL_PLAN,
     dataset: await readDataset(new URL('../../datasets/linux-doc-mini', import.meta.url).pathname),
     config: { ...DEFAULT_CONFIG, batchSize: 20, kValues: [4] },
     options: { counts: [5, 1], docsPerCollection: 50, queries: 3, k: 4, settleSeconds: 1, stepTimeoutSeconds: 240 },
     resultsFile: file,
     progress: silentProgress,
-    runtime: 'local',
   });
   results = await readResults(file); // what is on disk, validated against the schema
 }, 600_000);

@@ -9,6 +9,7 @@ import { readResults } from '../../src/bench/results/results-file.js';
 import { runLeastMemory } from '../../src/bench/run-least-memory.js';
 import { readDataset } from '../../src/datasets/read-dataset.js';
 import { renderMarkdown } from '../../src/report/markdown-report.js';
+import { LOCAL_PLAN } from './fixtures/local-plan.js';
 
 const MiB = 2 ** 20;
 let dir: string | undefined;
@@ -23,7 +24,7 @@ describe('bench memory on a real pgvector server under cgroup limits', () => {
     const file = join(dir, 'memory.json');
     await runLeastMemory({
       stores: selectStores('pgvector'),
-      versions: new Map(),
+      plan: LOCAL_PLAN,
       dataset: await readDataset(new URL('../../datasets/linux-doc-mini', import.meta.url).pathname),
       config: { ...DEFAULT_CONFIG, warmupQueries: 2 },
       // 8 MiB cannot hold PostgreSQL's shared memory; 512 MiB is plenty for 322 chunks.
@@ -31,7 +32,6 @@ describe('bench memory on a real pgvector server under cgroup limits', () => {
       probeTimeoutSeconds: 120,
       resultsFile: file,
       progress: silentProgress,
-      runtime: 'local',
     });
     const results = await readResults(file);
     const m = results.stores[0]?.leastMemory;

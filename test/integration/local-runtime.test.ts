@@ -11,6 +11,7 @@ import { readResults } from '../../src/bench/results/results-file.js';
 import { readDataset } from '../../src/datasets/read-dataset.js';
 import type { LocalRecipe } from '../../src/runtime/local-recipe.js';
 import { ServerStartError, startLocalServer } from '../../src/runtime/local-runtime.js';
+import { LOCAL_PLAN } from './fixtures/local-plan.js';
 
 /** A real process standing in for a server that dies at start, as a misconfigured store does. */
 const crashingRecipe: LocalRecipe = {
@@ -74,12 +75,11 @@ describe('one failing store never stops the others', () => {
         { definition: broken, profile: 'dify' },
         { definition: pgvectorStore, profile: 'dify' },
       ],
-      versions: new Map(),
+      plan: LOCAL_PLAN,
       dataset,
       config: { ...DEFAULT_CONFIG, warmupQueries: 2, concurrencyLevels: [1], concurrencySeconds: 0.5, idleSeconds: 0.5 },
       resultsFile: file,
       progress: silentProgress,
-      runtime: 'local',
     });
     const results = await readResults(file);
     expect(results.stores.map((s) => `${s.store}:${s.status}`)).toEqual(['broken:failed', 'pgvector:ok']);

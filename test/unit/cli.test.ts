@@ -58,6 +58,12 @@ describe('bench CLI (no store needed)', () => {
     expect(list.stdout).toMatch(/good\s+20 chunks × 8 dims \(cosine\), 3 queries/);
   });
 
+  it('accepts seekdb as a name for oceanbase and rejects an image without the docker runtime', async () => {
+    const r = await bench('run', '--stores', 'seekdb', '--image', 'seekdb=my/seekdb:1', '--dataset', join(dir, 'good'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--image needs --runtime docker');
+  });
+
   it('lists stores with capabilities and how each starts', async () => {
     const r = await bench('stores');
     expect(r.code).toBe(0);

@@ -66,6 +66,8 @@ const nativeCapabilities: Capabilities = {
 
 export const oceanbaseStore: StoreDefinition = {
   name: 'oceanbase',
+  // Dify's newer VECTOR_STORE name for OceanBase's lite single-node build, which is what runs here.
+  aliases: ['seekdb'],
   description: 'OceanBase / seekdb over the MySQL protocol (mysql2 client), SQL as Dify\'s oceanbase_vector.py issues it',
   defaultProfile: 'dify',
   profiles: {
