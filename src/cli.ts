@@ -1,7 +1,7 @@
 import { Command, Option } from 'commander';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { STORES, parseImages, parseVersions, selectStores } from './adapters/registry.js';
+import { STORES, parseImages, parseMemoryLimits, parseVersions, selectStores } from './adapters/registry.js';
 import { DEFAULT_CONFIG, type BenchConfig } from './bench/bench-config.js';
 import { runBenchmark } from './bench/run-benchmark.js';
 import { runLeastMemory } from './bench/run-least-memory.js';
@@ -49,7 +49,7 @@ interface ServerOptions {
   storeVersion?: string;
   runtime: RuntimeName;
   image?: string;
-  memoryLimit?: number;
+  memoryLimit?: string;
   quiet: boolean;
 }
 
@@ -60,7 +60,7 @@ async function prepare(o: ServerOptions, kind: string) {
     runtime: o.runtime,
     versions: parseVersions(o.storeVersion, (d) => runtimeVersions(d, o.runtime)),
     images: parseImages(o.image, o.runtime),
-    ...(o.memoryLimit !== undefined ? { memoryLimitBytes: o.memoryLimit } : {}),
+    memoryLimits: parseMemoryLimits(o.memoryLimit, byteSize('--memory-limit')),
   };
   const progress = terminalProgress(o.quiet);
   progress.log(`reading dataset ${o.dataset}`);
@@ -82,7 +82,7 @@ async function finish(results: Results, resultsFile: string, progress: Progress)
 }
 
 const memoryLimitOption = () =>
-  new Option('--memory-limit <size>', 'memory limit for each server, e.g. 512m or 2g').argParser(byteSize('--memory-limit'));
+  new Option('--memory-limit <size>', 'memory limit for every server (2g) or per store (chroma=512m,pgvector=1g)');
 
 withServerOptions(program.command('run'), '')
   .description('start each store, run every workload, write a results file and a markdown report')
@@ -161,15 +161,15 @@ program
   .description('print a docker compose file running the stores as `bench run --runtime docker` does')
   .option('--stores <list>', 'stores, comma-separated (those with a docker recipe become services)', 'chroma,pgvector')
   .option('--store-version <list>', 'image versions, e.g. chroma=0.5.20')
-  .addOption(new Option('--memory-limit <size>', 'mem_limit (and memswap_limit) for each service, e.g. 1g').argParser(byteSize('--memory-limit')))
-  .action((o: { stores: string; storeVersion?: string; memoryLimit?: number }) => {
+  .addOption(memoryLimitOption())
+  .action((o: { stores: string; storeVersion?: string; memoryLimit?: string }) => {
     const definitions = [...new Set(selectStores(o.stores).map((s) => s.definition))];
     const versions = parseVersions(o.storeVersion, (d) => runtimeVersions(d, 'docker'));
     if (!definitions.some((d) => d.docker)) {
       throw new Error(`--stores: none of ${definitions.map((d) => d.name).join(', ')} has a docker recipe`);
     }
     process.stdout.write(
-      renderCompose(definitions, { versions, ...(o.memoryLimit !== undefined ? { memoryLimitBytes: o.memoryLimit } : {}) }),
+      renderCompose(definitions, { versions, memoryLimits: parseMemoryLimits(o.memoryLimit, byteSize('--memory-limit')) }),
     );
   });
 

@@ -85,6 +85,29 @@ export function parseImages(
   return images;
 }
 
+/**
+ * Parses `--memory-limit`: a size for every store ("1g", kept under '*') or per store
+ * ("chroma=512m,pgvector=1g"); `size` parses one size and names the flag in its errors.
+ */
+export function parseMemoryLimits(
+  spec: string | undefined,
+  size: (text: string) => number,
+  stores: readonly StoreDefinition[] = STORES,
+): Map<string, number> {
+  const limits = new Map<string, number>();
+  for (const entry of (spec ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const at = entry.indexOf('=');
+    if (at < 0) {
+      limits.set('*', size(entry));
+      continue;
+    }
+    const definition = findStore(entry.slice(0, at), stores);
+    if (!definition) throw new Error(`--memory-limit: unknown store "${entry.slice(0, at)}"; known stores: ${knownNames(stores)}`);
+    limits.set(definition.name, size(entry.slice(at + 1)));
+  }
+  return limits;
+}
+
 /** A store by its name or one of its aliases. */
 function findStore(name: string, stores: readonly StoreDefinition[]): StoreDefinition | undefined {
   return stores.find((s) => s.name === name || s.aliases?.includes(name));

@@ -12,7 +12,7 @@ import type { Results, StoreResult } from './results/results-schema.js';
 
 export interface LeastMemoryRequest {
   readonly stores: readonly StoreSelection[];
-  /** Its memoryLimitBytes is ignored: each probe sets its own. */
+  /** Its memoryLimits are ignored: each probe sets its own. */
   readonly plan: ServerPlan;
   readonly dataset: Dataset;
   readonly config: BenchConfig;
@@ -35,7 +35,7 @@ export async function runLeastMemory(request: LeastMemoryRequest): Promise<Resul
   for (const { definition, profile: profileName } of request.stores) {
     const profile = definition.profiles[profileName];
     if (!profile) continue;
-    const server = storeServer({ ...request.plan, memoryLimitBytes: undefined }, definition, profile);
+    const server = storeServer({ ...request.plan, memoryLimits: new Map() }, definition, profile);
     const { version } = server;
     const start = (limit: number | undefined) => server.start(limit);
     const probe = async (limit: number | undefined): Promise<ProbeOutcome> => {

@@ -12,8 +12,8 @@ export const DEFAULT_PORTS: Readonly<Record<string, number>> = { postgres: 5432,
 const OTHER_PORT = 10000;
 
 export interface ComposeOptions {
-  /** `mem_limit` and `memswap_limit` (equal: over it the kernel OOM-kills, never swaps), as `--memory-limit`. */
-  readonly memoryLimitBytes?: number;
+  /** Store name ('*': every store) → `mem_limit` and `memswap_limit` (equal: over it the kernel OOM-kills, never swaps). */
+  readonly memoryLimits?: ReadonlyMap<string, number>;
   /** Store name → version; a store not named gets its docker recipe's default. */
   readonly versions?: ReadonlyMap<string, string>;
 }
@@ -41,7 +41,8 @@ export function renderCompose(stores: readonly StoreDefinition[], options: Compo
       throw new Error(`${store.name}: no docker image for version ${version}; known: ${Object.keys(recipe.images).join(', ')}`);
     }
     const ports = examplePorts(recipe, taken);
-    services[store.name] = service(recipe, image, version, ports, options.memoryLimitBytes);
+    const limit = options.memoryLimits?.get(store.name) ?? options.memoryLimits?.get('*');
+    services[store.name] = service(recipe, image, version, ports, limit);
     const portList = Object.entries(ports).map(([name, port]) => `${name} ${port}`).join(', ');
     comments.set(
       store.name,
@@ -56,7 +57,7 @@ export function renderCompose(stores: readonly StoreDefinition[], options: Compo
     ' number when taken by an earlier service), not probed for being free: the harness itself picks free ports.',
     ' network_mode: host, as the harness runs them; each server binds 127.0.0.1 only.',
     ' Data: an anonymous volume per service, as the harness uses (removed with `docker compose down -v`).',
-    ...(options.memoryLimitBytes !== undefined ? [' memswap_limit equals mem_limit: over the limit the kernel OOM-kills, never swaps.'] : []),
+    ...((options.memoryLimits?.size ?? 0) > 0 ? [' memswap_limit equals mem_limit: over the limit the kernel OOM-kills, never swaps.'] : []),
     ...(skipped.length > 0 ? [` Left out (no docker recipe; use --runtime local): ${skipped.join(', ')}.`] : []),
   ].join('\n');
   const items = doc.get('services', true);

@@ -23,8 +23,8 @@ export interface ServerPlan {
   readonly versions: ReadonlyMap<string, string>;
   /** Store name → image (`--image`, docker runtime only); others run the recipe's image. */
   readonly images: ReadonlyMap<string, string>;
-  /** A limit for every server (`--memory-limit`); undefined means none. */
-  readonly memoryLimitBytes?: number;
+  /** Store name → memory limit (`--memory-limit`); '*' applies to every store not named. */
+  readonly memoryLimits: ReadonlyMap<string, number>;
 }
 
 export interface StoreServer {
@@ -37,9 +37,10 @@ export interface StoreServer {
 export function storeServer(plan: ServerPlan, definition: StoreDefinition, profile: StoreProfile): StoreServer {
   const version = chosenVersion(definition, plan.runtime, plan.versions);
   const image = plan.images.get(definition.name);
+  const planned = plan.memoryLimits.get(definition.name) ?? plan.memoryLimits.get('*');
   return {
     version,
-    start: (limit = plan.memoryLimitBytes) =>
+    start: (limit = planned) =>
       startServer(definition, {
         runtime: plan.runtime,
         version,

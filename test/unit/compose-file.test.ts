@@ -58,7 +58,7 @@ describe('renderCompose', () => {
   it('sets mem_limit and an equal memswap_limit, and says so', () => {
     const limit = '    mem_limit: 1g\n    memswap_limit: 1g\n';
     const swapNote = '# memswap_limit equals mem_limit: over the limit the kernel OOM-kills, never swaps.\n';
-    expect(renderCompose([pgvectorStore, chromaStore], { memoryLimitBytes: 2 ** 30 })).toBe(
+    expect(renderCompose([pgvectorStore, chromaStore], { memoryLimits: new Map([['*', 2 ** 30]]) })).toBe(
       `${HEADER}${swapNote}\nname: vdb-bench\nservices:\n${PGVECTOR}${limit}${CHROMA}${limit}`,
     );
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byteSize, intList, positiveInt } from '../../src/cli/parse-options.js';
 import { summarizeMemory } from '../../src/bench/memory-sampler.js';
+import { parseMemoryLimits } from '../../src/adapters/registry.js';
 
 describe('flag parsers', () => {
   it('parse sizes in binary units', () => {
@@ -31,5 +32,25 @@ describe('summarizeMemory', () => {
       insert: { samples: 2, minBytes: 1000, meanBytes: 2001, maxBytes: 3001 },
     });
     expect(m.series).toHaveLength(4);
+  });
+});
+
+describe('parseMemoryLimits', () => {
+  const size = byteSize('--memory-limit');
+
+  it('takes one size for every store, or a size per store (aliases resolved)', () => {
+    expect(parseMemoryLimits('1g', size)).toEqual(new Map([['*', 2 ** 30]]));
+    expect(parseMemoryLimits('chroma=512m,seekdb=2g', size)).toEqual(
+      new Map([
+        ['chroma', 512 * 2 ** 20],
+        ['oceanbase', 2 * 2 ** 30],
+      ]),
+    );
+    expect(parseMemoryLimits(undefined, size).size).toBe(0);
+  });
+
+  it('names the flag and the bad part', () => {
+    expect(() => parseMemoryLimits('milvus=1g', size)).toThrow('--memory-limit: unknown store "milvus"');
+    expect(() => parseMemoryLimits('chroma=lots', size)).toThrow('--memory-limit: "lots" is not a size like 512m or 2g');
   });
 });
