@@ -1,8 +1,7 @@
 import type { StoreProfile } from '../adapters/store-definition.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { row } from '../datasets/dataset.js';
-import { exitAfterError, type RunningServer } from '../runtime/running-server.js';
-import { ServerStartError } from '../runtime/local-runtime.js';
+import { serverSideCause, type RunningServer } from '../runtime/running-server.js';
 import type { StoreResult } from './results/results-schema.js';
 import type { BenchConfig } from './bench-config.js';
 import { MemorySampler } from './memory-sampler.js';
@@ -76,9 +75,9 @@ export async function probeUnderLimit(
   try {
     outcome = await Promise.race([running, timeout]);
   } catch (error) {
-    const exit =
-      (await exitAfterError(server as RunningServer | undefined)) ?? (error instanceof ServerStartError ? error.exit : undefined);
-    const cause = exit?.oomKilled ? 'OOM-killed' : exit ? `server exited (code ${exit.code})` : (error as Error).message.split('\n')[0];
+    const cause =
+      (await serverSideCause(server as RunningServer | undefined, error)) ??
+      (error instanceof Error ? error.message : String(error)).split('\n')[0];
     outcome = { limitBytes: limitBytes ?? 0, survived: false, failure: `${cause} during ${phase}` };
   } finally {
     clearTimeout(timer);

@@ -3,8 +3,7 @@ import type { Doc, StoreAdapter, StoreInfo } from '../adapters/store-adapter.js'
 import type { StoreProfile } from '../adapters/store-definition.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { row } from '../datasets/dataset.js';
-import { ServerStartError } from '../runtime/local-runtime.js';
-import { exitAfterError, type RunningServer } from '../runtime/running-server.js';
+import { describeFailure, type RunningServer } from '../runtime/running-server.js';
 import { storeServer, type ServerPlan } from '../runtime/start-server.js';
 import type { BenchConfig } from './bench-config.js';
 import { harnessUsage } from './machine.js';
@@ -240,9 +239,7 @@ async function runStep(
   } catch (error) {
     progress.stop();
     const s = server as RunningServer | undefined;
-    const exit = (await exitAfterError(s)) ?? (error instanceof ServerStartError ? error.exit : undefined);
-    const message = error instanceof Error ? error.message : String(error);
-    const cause = exit?.oomKilled ? `OOM-killed: ${message}` : exit ? `server exited (code ${exit.code}, signal ${exit.signal}): ${message}` : message;
+    const cause = await describeFailure(s, error);
     logTail = s?.logTail(30) ?? [];
     const memory = await sampler?.stop();
     sampler = undefined;

@@ -1,7 +1,7 @@
 import type { StoreDefinition } from '../adapters/store-definition.js';
 import type { Capabilities, StoreAdapter } from '../adapters/store-adapter.js';
 import type { Dataset } from '../datasets/dataset.js';
-import { exitAfterError, type RunningServer } from '../runtime/running-server.js';
+import { describeFailure, exitAfterError, type RunningServer } from '../runtime/running-server.js';
 import type { BenchConfig } from './bench-config.js';
 import { MemorySampler } from './memory-sampler.js';
 import type { Progress } from './progress.js';
@@ -53,11 +53,11 @@ export async function runStore(
   let sampler: MemorySampler | undefined;
   let phase = 'start';
   const fail = async (error: unknown): Promise<void> => {
-    await exitAfterError(server);
+    const message = await describeFailure(server, error);
     result.status = 'failed';
     result.error = {
       phase,
-      message: describe(error, server),
+      message,
       logTail: server?.logTail(30) ?? [],
     };
   };
@@ -98,7 +98,7 @@ export async function runStore(
         return await run();
       } catch (error) {
         if (await exitAfterError(server)) throw error; // the server died: nothing after this can be measured
-        return onError(describe(error, server));
+        return onError(await describeFailure(server, error));
       }
     };
     const failed = (error: string) => ({ status: 'failed' as const, error });
@@ -119,14 +119,6 @@ export async function runStore(
     await server?.stop().catch(() => undefined);
   }
   return result;
-}
-
-function describe(error: unknown, server: RunningServer | undefined): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const exit = server?.exit();
-  if (!exit) return message;
-  const how = exit.oomKilled ? 'OOM-killed' : `exited (code ${exit.code}, signal ${exit.signal})`;
-  return `server ${how}: ${message}`;
 }
 
 function toJson(c: Capabilities): StoreResult['capabilities'] {

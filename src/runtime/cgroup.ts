@@ -69,9 +69,12 @@ export class MemoryCgroup implements MemoryProbe {
 
   /** True if the kernel OOM-killed a process in this cgroup. */
   async oomKilled(): Promise<boolean> {
-    const file = this.version === 1 ? 'memory.oom_control' : 'memory.events';
-    const text = await readFile(join(this.path, file), 'utf8').catch(() => '');
-    return Number(/^oom_kill (\d+)$/m.exec(text)?.[1] ?? 0) > 0;
+    return ((await oomKillCount(this.path)) ?? 0) > 0;
+  }
+
+  /** Processes the kernel OOM-killed in this cgroup so far. */
+  oomKills(): Promise<number | undefined> {
+    return oomKillCount(this.path);
   }
 
   /** Removes the cgroup; only possible once every process in it has exited. */
@@ -111,4 +114,17 @@ async function removeOrphans(parent: string): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
+}
+
+/**
+ * The kernel's count of OOM kills in a memory cgroup (v1 memory.oom_control, v2 memory.events),
+ * or undefined where the file cannot be read.
+ */
+export async function oomKillCount(cgroupDir: string): Promise<number | undefined> {
+  for (const file of ['memory.oom_control', 'memory.events']) {
+    const text = await readFile(join(cgroupDir, file), 'utf8').catch(() => undefined);
+    const count = text === undefined ? undefined : /^oom_kill (\d+)$/m.exec(text)?.[1];
+    if (count !== undefined) return Number(count);
+  }
+  return undefined;
 }

@@ -13,6 +13,7 @@ import { ProcessTreeRss } from './process-tree-rss.js';
 import { freePorts } from './free-port.js';
 import { onInterruptStop } from './cleanup.js';
 import { LogTail } from './log-tail.js';
+import { ServerStartError } from './server-start-error.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -26,17 +27,6 @@ export interface LocalStartOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** Raised when a server does not come up; carries its command and last log lines. */
-export class ServerStartError extends Error {
-  constructor(
-    message: string,
-    /** How the server ended, if it exited (an OOM kill under a limit shows here). */
-    readonly exit?: ServerExit,
-  ) {
-    super(message);
-    this.name = 'ServerStartError';
-  }
-}
 
 let started = 0;
 
@@ -181,6 +171,7 @@ async function launch(
     dataBytes: () => directoryBytes(dataDir),
     logTail: (n = 20) => tail.lines(n),
     exit: () => exit,
+    oomKills: async () => (cgroup ? cgroup.oomKills() : undefined),
     stop,
   };
 }

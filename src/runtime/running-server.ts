@@ -1,3 +1,4 @@
+import { ServerStartError } from './server-start-error.js';
 import type { Endpoint } from '../adapters/store-adapter.js';
 import type { MemoryProbe } from './memory-probe.js';
 
@@ -22,6 +23,11 @@ export interface RunningServer {
   dataBytes(): Promise<number | undefined>;
   logTail(lines?: number): string[];
   exit(): ServerExit | undefined;
+  /**
+   * Processes the kernel OOM-killed inside the server so far, while the server itself may live on
+   * (PostgreSQL loses a backend and carries on); undefined where the runtime cannot tell.
+   */
+  oomKills(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -32,4 +38,26 @@ export interface RunningServer {
 export async function exitAfterError(server: RunningServer | undefined): Promise<ServerExit | undefined> {
   for (let i = 0; i < 10 && server && !server.exit(); i++) await new Promise((r) => setTimeout(r, 100));
   return server?.exit();
+}
+
+/**
+ * Why a call to the server failed, as seen from the server's side: it was OOM-killed or exited,
+ * or the kernel OOM-killed a process inside it that it survived. Undefined when the server looks
+ * fine (the error is the answer). A server that never came up says how it ended in its
+ * ServerStartError.
+ */
+export async function serverSideCause(server: RunningServer | undefined, error: unknown): Promise<string | undefined> {
+  const exit = (await exitAfterError(server)) ?? (error instanceof ServerStartError ? error.exit : undefined);
+  if (exit?.oomKilled) return 'OOM-killed';
+  if (exit) return `server exited (code ${exit.code}, signal ${exit.signal})`;
+  const kills = (await server?.oomKills()) ?? 0;
+  if (kills > 0) return `${kills} process${kills > 1 ? 'es' : ''} inside the server OOM-killed (the server lived on)`;
+  return undefined;
+}
+
+/** The error's message, prefixed with the server-side cause when there is one. */
+export async function describeFailure(server: RunningServer | undefined, error: unknown): Promise<string> {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = await serverSideCause(server, error);
+  return cause ? `${cause}: ${message}` : message;
 }

@@ -2,7 +2,6 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromaStore } from '../../src/adapters/chroma/index.js';
@@ -17,25 +16,15 @@ import { DockerImageMissingError, LABEL, OWNER_LABEL } from '../../src/runtime/d
 import { startDockerServer } from '../../src/runtime/docker/docker-runtime.js';
 import { memoryUsageNoCache } from '../../src/runtime/docker/docker-stats-memory.js';
 import { StreamDemuxer } from '../../src/runtime/docker/docker-stream.js';
-import { ServerStartError } from '../../src/runtime/local-runtime.js';
+import { ServerStartError } from '../../src/runtime/server-start-error.js';
 import type { RunningServer } from '../../src/runtime/running-server.js';
+import { prepareDocker, randomUnitDocs } from './fixtures/docker-setup.js';
 
 const exec = promisify(execFile);
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const MiB = 2 ** 20;
 
-/** 400 docs on random unit directions (384 dims, as all-MiniLM-L6-v2): each is its own nearest. */
 const DIMS = 384;
-const docs: Doc[] = Array.from({ length: 400 }, (_, i) => {
-  let seed = i + 1;
-  const vector = Float32Array.from({ length: DIMS }, () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31 - 0.5;
-  });
-  const norm = Math.hypot(...vector);
-  for (let d = 0; d < DIMS; d++) vector[d] = (vector[d] as number) / norm;
-  return { id: `chunk-${i}`, documentId: `doc-${Math.floor(i / 20)}`, text: `chunk ${i} of the docker runtime test`, vector };
-});
+const docs: Doc[] = randomUnitDocs(400, 20, 'docker runtime test');
 
 let logDir: string;
 const servers: RunningServer[] = [];
@@ -43,12 +32,7 @@ const servers: RunningServer[] = [];
 beforeAll(async () => {
   logDir = await mkdtemp(join(tmpdir(), 'vdb-bench-docker-logs-'));
   // Idempotent: on a machine that has them, both only check (well under a second each).
-  await exec('bash', ['scripts/install-docker.sh'], { cwd: REPO, timeout: 300_000 });
-  await exec('bash', ['scripts/build-images.sh', 'pgvector', 'chroma'], {
-    cwd: REPO,
-    timeout: 1_200_000,
-    maxBuffer: 16 * MiB,
-  });
+  await prepareDocker(['pgvector', 'chroma'], 1_200_000);
 }, 1_600_000);
 
 afterAll(async () => {

@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oceanbaseStore } from '../../src/adapters/oceanbase/index.js';
@@ -14,8 +13,9 @@ import type { StoreDefinition } from '../../src/adapters/store-definition.js';
 import type { DockerRecipe } from '../../src/runtime/docker-recipe.js';
 import { LABEL } from '../../src/runtime/docker/docker-containers.js';
 import { startDockerServer } from '../../src/runtime/docker/docker-runtime.js';
-import { ServerStartError } from '../../src/runtime/local-runtime.js';
+import { ServerStartError } from '../../src/runtime/server-start-error.js';
 import type { RunningServer } from '../../src/runtime/running-server.js';
+import { prepareDocker, randomUnitDocs } from './fixtures/docker-setup.js';
 
 /**
  * Weaviate (1.27.0 with the dify profile, 1.19.0 with dify-legacy) and seekdb 1.4.0 (dify
@@ -23,21 +23,10 @@ import type { RunningServer } from '../../src/runtime/running-server.js';
  * local install scripts produce; plus what seekdb does under a container memory limit.
  */
 const exec = promisify(execFile);
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const MiB = 2 ** 20;
 
-/** 100 docs on deterministic random unit directions (384 dims): each is its own nearest. */
 const DIMS = 384;
-const docs: Doc[] = Array.from({ length: 100 }, (_, i) => {
-  let seed = i + 1;
-  const vector = Float32Array.from({ length: DIMS }, () => {
-    seed = (seed * 1103515245 + 12345) % 2 ** 31;
-    return seed / 2 ** 31 - 0.5;
-  });
-  const norm = Math.hypot(...vector);
-  for (let d = 0; d < DIMS; d++) vector[d] = (vector[d] as number) / norm;
-  return { id: `chunk-${i}`, documentId: `doc-${Math.floor(i / 10)}`, text: `chunk ${i} of the docker stores test`, vector };
-});
+const docs: Doc[] = randomUnitDocs(100, 10, 'docker stores test');
 
 let logDir: string;
 const servers: RunningServer[] = [];
@@ -46,12 +35,7 @@ beforeAll(async () => {
   logDir = await mkdtemp(join(tmpdir(), 'vdb-bench-docker-stores-logs-'));
   // Idempotent: with the engine up, the binaries installed and the images current, both only
   // check (about a second). A cold run builds Weaviate from source (minutes per version).
-  await exec('bash', ['scripts/install-docker.sh'], { cwd: REPO, timeout: 300_000 });
-  await exec('bash', ['scripts/build-images.sh', 'weaviate', 'oceanbase'], {
-    cwd: REPO,
-    timeout: 1_800_000,
-    maxBuffer: 16 * MiB,
-  });
+  await prepareDocker(['weaviate', 'oceanbase'], 1_800_000);
 }, 2_200_000);
 
 afterAll(async () => {

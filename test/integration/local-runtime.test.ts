@@ -10,7 +10,8 @@ import { runBenchmark } from '../../src/bench/run-benchmark.js';
 import { readResults } from '../../src/bench/results/results-file.js';
 import { readDataset } from '../../src/datasets/read-dataset.js';
 import type { LocalRecipe } from '../../src/runtime/local-recipe.js';
-import { ServerStartError, startLocalServer } from '../../src/runtime/local-runtime.js';
+import { startLocalServer } from '../../src/runtime/local-runtime.js';
+import { ServerStartError } from '../../src/runtime/server-start-error.js';
 import { LOCAL_PLAN } from './fixtures/local-plan.js';
 
 /** A real process standing in for a server that dies at start, as a misconfigured store does. */

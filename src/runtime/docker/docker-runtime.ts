@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import type { Endpoint } from '../../adapters/store-adapter.js';
 import type { DockerContext, DockerRecipe } from '../docker-recipe.js';
 import type { RunningServer, ServerExit } from '../running-server.js';
-import { ServerStartError } from '../local-runtime.js';
+import { ServerStartError } from '../server-start-error.js';
+import { oomKillCount } from '../cgroup.js';
 import { freePorts } from '../free-port.js';
 import { onInterruptStop } from '../cleanup.js';
 import { LogTail } from '../log-tail.js';
@@ -182,6 +183,7 @@ export async function startDockerServer(
     dataBytes: () => dataBytes(engine, id, recipe),
     logTail: (n = 20) => tail.lines(n),
     exit: () => exit,
+    oomKills: () => containerOomKills(id),
     stop,
   };
 }
@@ -210,6 +212,24 @@ function toServerExit(code: number, oomKilled: boolean): ServerExit {
   const signo = code > 128 ? code - 128 : 0;
   const signal = Object.entries(osConstants.signals).find(([, n]) => n === signo)?.[0] ?? null;
   return { code, signal, oomKilled };
+}
+
+/**
+ * OOM kills inside a running container, from its memory cgroup on this host (cgroupfs or systemd
+ * driver, cgroup v1 or v2); undefined where none of those paths exists (a remote engine).
+ */
+async function containerOomKills(id: string): Promise<number | undefined> {
+  const dirs = [
+    `/sys/fs/cgroup/memory/docker/${id}`,
+    `/sys/fs/cgroup/memory/system.slice/docker-${id}.scope`,
+    `/sys/fs/cgroup/docker/${id}`,
+    `/sys/fs/cgroup/system.slice/docker-${id}.scope`,
+  ];
+  for (const dir of dirs) {
+    const count = await oomKillCount(dir);
+    if (count !== undefined) return count;
+  }
+  return undefined;
 }
 
 function sleep(ms: number): Promise<void> {
