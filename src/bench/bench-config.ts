@@ -1,4 +1,4 @@
-import type { HybridWeights } from './hybrid/dify-weighted-rerank.js';
+import { DIFY_WEIGHTS, type HybridWeights } from './hybrid/dify-weighted-rerank.js';
 
 /** Everything that shapes a run besides the dataset and the stores; recorded in results. */
 export interface BenchConfig {
@@ -23,7 +23,7 @@ export const DEFAULT_CONFIG: BenchConfig = {
   concurrencyLevels: [1, 2, 4, 8, 16],
   concurrencySeconds: 5,
   maxRequestsPerLevel: 50_000,
-  hybridWeights: { vector: 0.7, keyword: 0.3 },
+  hybridWeights: DIFY_WEIGHTS,
   memoryIntervalMs: 250,
   idleSeconds: 2,
 };

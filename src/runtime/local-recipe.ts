@@ -36,4 +36,9 @@ export interface LocalRecipe {
   isReady(endpoint: Endpoint): Promise<boolean>;
   /** Seconds to wait for readiness before giving up. */
   readonly startTimeoutSeconds: number;
+  /**
+   * The signal that stops the server promptly and cleanly (default SIGTERM); SIGKILL follows
+   * after 15 s. PostgreSQL needs SIGINT: its SIGTERM waits for every client to disconnect.
+   */
+  readonly stopSignal?: NodeJS.Signals;
 }

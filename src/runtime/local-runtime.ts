@@ -1,5 +1,5 @@
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm, chown, access, readFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, chown, access, readFile, readdir } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { freePorts } from './free-port.js';
 import { onInterruptStop } from './cleanup.js';
 import { LogTail } from './log-tail.js';
 import { ServerStartError } from './server-start-error.js';
+import { isAlive } from './process-alive.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -46,7 +47,8 @@ export async function startLocalServer(
     );
   }
   const ports = await freePorts(recipe.ports);
-  const dataDir = await mkdtemp(join(tmpdir(), `vdb-bench-${store}-`));
+  await removeOrphanDataDirs();
+  const dataDir = await mkdtemp(join(tmpdir(), `vdb-bench-${process.pid}-${store}-`));
   const ctx: LocalContext = { dataDir, ports, version };
   const endpoint: Endpoint = { host: '127.0.0.1', ports };
   const logDir = options.logDir ?? join(process.cwd(), '.vdb-bench', 'logs');
@@ -127,7 +129,7 @@ async function launch(
     if (stopping) return;
     stopping = true;
     unregister();
-    signalGroup(child.pid, 'SIGTERM');
+    signalGroup(child.pid, recipe.stopSignal ?? 'SIGTERM');
     const gone = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
     if (!gone) signalGroup(child.pid, 'SIGKILL');
     await killCgroupMembers(cgroup);
@@ -249,6 +251,17 @@ async function killCgroupMembers(cgroup: MemoryCgroup | undefined): Promise<void
     } catch {
       // Already gone.
     }
+  }
+}
+
+/**
+ * Data directories are named `vdb-bench-<owner pid>-<store>-…`; one whose owner is gone was left
+ * by a crashed or killed run (its server is gone too: the cgroup cleanup stops it).
+ */
+async function removeOrphanDataDirs(): Promise<void> {
+  for (const entry of await readdir(tmpdir()).catch(() => [] as string[])) {
+    const owner = Number(/^vdb-bench-(\d+)-/.exec(entry)?.[1]);
+    if (owner && !isAlive(owner)) await rm(join(tmpdir(), entry), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 
