@@ -4,7 +4,7 @@ import { chromaStore } from '../../src/adapters/chroma/index.js';
 import type { Doc, StoreAdapter } from '../../src/adapters/store-adapter.js';
 import { startLocalServer } from '../../src/runtime/local-runtime.js';
 import type { RunningServer } from '../../src/runtime/running-server.js';
-import { fruitChunks, ids, vector } from './fixtures/fruit-chunks.js';
+import { NEAREST_TO_17, NEAREST_TO_17_IN_DOC_3_4, fruitChunks, ids, vector } from './fixtures/fruit-chunks.js';
 
 /** The Chroma adapter against every local Chroma version the recipe lists, in both profiles. */
 const DOCS: Doc[] = fruitChunks();
@@ -57,7 +57,7 @@ describe.each(chromaStore.local?.versions ?? [])('chroma %s (local)', (version) 
 
     it('finds a chunk first, score ≈ 1, when the query is its own vector', async () => {
       const hits = await adapter.searchVector({ vector: vector(17), k: 5 });
-      expect(hits.map((h) => h.id)).toEqual(ids(17, 39, 24, 10, 3));
+      expect(hits.map((h) => h.id)).toEqual(NEAREST_TO_17);
       expect(hits[0]?.score).toBeCloseTo(1, 5);
       expect(hits[0]?.text).toBe('chunk 17: date blue notes');
       for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
@@ -65,7 +65,7 @@ describe.each(chromaStore.local?.versions ?? [])('chroma %s (local)', (version) 
 
     it('restricts a vector search to the given document_ids', async () => {
       const hits = await adapter.searchVector({ vector: vector(17), k: 5, documentIds: ['doc-3', 'doc-4'] });
-      expect(hits.map((h) => h.id)).toEqual(ids(39, 31, 32, 46, 47));
+      expect(hits.map((h) => h.id)).toEqual(NEAREST_TO_17_IN_DOC_3_4);
       expect(await adapter.searchVector({ vector: vector(17), k: 5, documentIds: [] })).toEqual([]);
     });
 

@@ -7,7 +7,7 @@ import { MIN_VECTOR_VERSION, parseObVersion, versionAtLeast } from '../../src/ad
 import type { Doc, Hit, StoreAdapter } from '../../src/adapters/store-adapter.js';
 import { startLocalServer } from '../../src/runtime/local-runtime.js';
 import type { RunningServer } from '../../src/runtime/running-server.js';
-import { fruitChunks, ids, vector } from './fixtures/fruit-chunks.js';
+import { NEAREST_TO_17, NEAREST_TO_17_IN_DOC_3_4, fruitChunks, ids, vector } from './fixtures/fruit-chunks.js';
 
 const DOCS: Doc[] = fruitChunks();
 const CHINESE: Doc = {
@@ -119,7 +119,7 @@ describe.each(oceanbaseStore.local?.versions ?? [])('oceanbase: seekdb %s (local
 
     it('finds a chunk first, score 1, when the query is its own vector', async () => {
       const hits = await adapter.searchVector({ vector: vector(17), k: 5 });
-      expect(idsOf(hits)).toEqual(ids(17, 39, 24, 10, 3));
+      expect(idsOf(hits)).toEqual(NEAREST_TO_17);
       expect(hits[0]?.score).toBeCloseTo(1, 5);
       expect(hits[0]?.text).toBe('chunk 17: date blue notes');
       for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
@@ -131,7 +131,7 @@ describe.each(oceanbaseStore.local?.versions ?? [])('oceanbase: seekdb %s (local
 
     it('restricts a vector search to the given document_ids, still returning k rows', async () => {
       const hits = await adapter.searchVector({ vector: vector(17), k: 5, documentIds: ['doc-3', 'doc-4'] });
-      expect(idsOf(hits)).toEqual(ids(39, 31, 32, 46, 47));
+      expect(idsOf(hits)).toEqual(NEAREST_TO_17_IN_DOC_3_4);
       expect(await adapter.searchVector({ vector: vector(17), k: 5, documentIds: [] })).toEqual([]);
     });
 

@@ -5,7 +5,7 @@ import { weaviateClassName } from '../../src/adapters/weaviate/weaviate-names.js
 import type { Doc, StoreAdapter } from '../../src/adapters/store-adapter.js';
 import { startLocalServer } from '../../src/runtime/local-runtime.js';
 import type { RunningServer } from '../../src/runtime/running-server.js';
-import { fruitChunks, ids, vector } from './fixtures/fruit-chunks.js';
+import { NEAREST_TO_17, NEAREST_TO_17_IN_DOC_3_4, fruitChunks, ids, vector } from './fixtures/fruit-chunks.js';
 
 /**
  * The Weaviate adapter against real local servers, each profile on the versions it serves:
@@ -135,7 +135,7 @@ describe.each(SERVERS.map((s) => [`${s.version}${s.env ? ' (gse)' : ''}`, s] as 
 
     it('finds a chunk first, score ≈ 1, when the query is its own vector', async () => {
       const hits = await adapter.searchVector({ vector: vector(17), k: 5 });
-      expect(hits.map((h) => h.id)).toEqual(ids(17, 39, 24, 10, 3));
+      expect(hits.map((h) => h.id)).toEqual(NEAREST_TO_17);
       expect(hits[0]?.score).toBeCloseTo(1, 5);
       expect(hits[0]?.text).toBe('chunk 17: date blue notes');
       for (let i = 1; i < hits.length; i++) expect(hits[i - 1]!.score).toBeGreaterThanOrEqual(hits[i]!.score);
@@ -143,7 +143,7 @@ describe.each(SERVERS.map((s) => [`${s.version}${s.env ? ' (gse)' : ''}`, s] as 
 
     it('restricts a vector search to the given document_ids', async () => {
       const hits = await adapter.searchVector({ vector: vector(17), k: 5, documentIds: ['doc-3', 'doc-4'] });
-      expect(hits.map((h) => h.id)).toEqual(ids(39, 31, 32, 46, 47));
+      expect(hits.map((h) => h.id)).toEqual(NEAREST_TO_17_IN_DOC_3_4);
       const one = await adapter.searchVector({ vector: vector(17), k: 20, documentIds: ['doc-1'] });
       expect(sorted(one.map((h) => h.id))).toEqual(sorted(ids(10, 11, 12, 13, 14, 15, 16, 17, 18, 19)));
       expect(await adapter.searchVector({ vector: vector(17), k: 5, documentIds: [] })).toEqual([]);
