@@ -6,6 +6,7 @@
 #   PGVECTOR_VERSION  the wanted upstream version (default: PGVECTOR_VERSION in
 #                     src/adapters/pgvector/pgvector-version.ts, which the local recipe runs)
 #   PGVECTOR_SUITE    the Debian suite whose pgvector source is built (default: trixie)
+#   (an argument, if given, must equal that version: scripts/setup.sh passes the recipe's version)
 #   PGVECTOR_FORCE=1  rebuild and reinstall even when the wanted version is installed
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ PG=15
 SUITE="${PGVECTOR_SUITE:-trixie}"
 WANTED="${PGVECTOR_VERSION:-$(sed -n "s/^export const PGVECTOR_VERSION = '\(.*\)';/\1/p" src/adapters/pgvector/pgvector-version.ts)}"
 [ -n "$WANTED" ] || die "cannot read PGVECTOR_VERSION from src/adapters/pgvector/pgvector-version.ts"
+# An optional version argument (as scripts/setup.sh passes it) must be the one this script builds.
+for v in "$@"; do [ "$v" = "$WANTED" ] || die "unknown version $v (this script installs pgvector $WANTED; set PGVECTOR_VERSION for another)"; done
 PG_CONFIG="/usr/lib/postgresql/$PG/bin/pg_config"
 BUILD_DIR="$PWD/.vdb-bench/build/pgvector"
 SRC_LIST=/etc/apt/sources.list.d/vdb-bench-pgvector-src.sources

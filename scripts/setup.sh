@@ -1,21 +1,42 @@
 #!/usr/bin/env bash
-# Installs every store server the local runtime can run on this machine (idempotent: a second
-# run only checks). Each store's own script can also be run alone.
+# Installs store servers for the local runtime (and, with --docker, the Docker engine and the
+# docker runtime's local images). Idempotent: a second run only checks.
+#
+#   npm run setup                               the default version of every store
+#   npm run setup -- chroma pgvector            only these stores (default versions)
+#   npm run setup -- weaviate@1.27.0+1.39.3     these versions of a store
+#   npm run setup -- --all-versions             every version each store's recipe runs (the tests use them)
+#   npm run setup -- --docker [...]             also Docker and the images of the chosen stores
+#
+# What each store installs, and which versions exist, comes from its local recipe
+# (src/adapters/<store>/*-local-recipe.ts) through scripts/setup-plan.ts; each store's install
+# script can also be run alone. Every step prints its wall time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { echo "== $*"; local t=$SECONDS; "$@"; echo "   ($((SECONDS - t)) s)"; }
 
-step bash scripts/install-pgvector.sh
-step bash scripts/install-chroma.sh                 # 0.5.20 (Dify's pin) and 1.5.9 from PyPI; 1.0.0 from npm
-step bash scripts/install-seekdb.sh                 # OceanBase as seekdb
-# Weaviate: Dify's compose version, Dify 1.7.1's default and a current release, built with go install.
-# Nothing else runs during setup, so the Go build may use both cores.
-WEAVIATE_BUILD_JOBS="${WEAVIATE_BUILD_JOBS:-2}" WEAVIATE_BUILD_NICE="${WEAVIATE_BUILD_NICE:-0}" \
-  step bash scripts/install-weaviate.sh 1.27.0 1.19.0 1.39.3
+docker=0
+plan_args=()
+for arg in "$@"; do
+  case "$arg" in
+    --docker) docker=1 ;;
+    *) plan_args+=("$arg") ;;
+  esac
+done
 
-# --docker: also the Docker engine (Debian's docker.io, dockerd with host networking only) and the
-# locally built images of the docker runtime. The local benchmark does not need them; the tests do.
-if [ "${1:-}" = "--docker" ]; then
+plan="$(npx --no-install tsx scripts/setup-plan.ts "${plan_args[@]}")" || exit $?
+stores=()
+# Nothing else runs during setup, so the Go and cargo builds may use every core.
+export WEAVIATE_BUILD_JOBS="${WEAVIATE_BUILD_JOBS:-$(nproc)}" WEAVIATE_BUILD_NICE="${WEAVIATE_BUILD_NICE:-0}"
+while IFS=$'\t' read -r store command; do
+  stores+=("$store")
+  # shellcheck disable=SC2086  # the plan's command is words: script and versions
+  step $command
+done <<<"$plan"
+
+# --docker: the Docker engine (Debian's docker.io, dockerd with host networking only) and the
+# locally built images of the chosen stores. The local benchmark does not need them; the tests do.
+if [ "$docker" = 1 ]; then
   step bash scripts/install-docker.sh
-  step bash scripts/build-images.sh
+  step bash scripts/build-images.sh "${stores[@]}"
 fi

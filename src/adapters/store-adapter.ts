@@ -9,8 +9,13 @@ export type Metric = 'cosine' | 'l2' | 'ip';
 export interface Capabilities {
   /** Filter a vector or text search to a set of Dify document_ids. */
   readonly documentIdFilter: boolean;
-  /** Ranked full-text search (searchFullText). */
+  /** Full-text search (searchFullText). */
   readonly fullText: boolean;
+  /**
+   * Whether full-text hits come back best first. False for a filter with no ranking (Dify's Qdrant
+   * full text: a scroll in storage order); the report calls such a full text "unranked".
+   */
+  readonly fullTextRanked: boolean;
   /** A store-native hybrid query (searchHybrid); Dify's own hybrid is a harness workload. */
   readonly nativeHybrid: boolean;
   readonly metrics: readonly Metric[];
@@ -18,11 +23,8 @@ export interface Capabilities {
   readonly notes: readonly string[];
 }
 
-/** Where a started server listens. `ports` holds every named port the recipe asked for. */
-export interface Endpoint {
-  readonly host: string;
-  readonly ports: Readonly<Record<string, number>>;
-}
+export type { Endpoint } from '../runtime/endpoint.js';
+import type { Endpoint } from '../runtime/endpoint.js';
 
 export interface StoreInfo {
   /** The server's own version string, as the server reports it. */
@@ -69,10 +71,15 @@ export interface HybridQuery {
   readonly documentIds?: readonly string[];
 }
 
-/** One answer. `score` is higher-is-better in the store's own scale, as Dify would see it. */
+/** One answer, as Dify would see it. */
 export interface Hit {
   readonly id: string;
-  readonly score: number;
+  /**
+   * Higher is better, in the store's own scale. Absent when the store's answer carries no score
+   * as Dify asks for it (Dify's Qdrant full text is a filtered scroll; its Weaviate BM25 asks for
+   * no score): Dify's hybrid then computes the vector part itself.
+   */
+  readonly score?: number;
   /** The chunk text; Dify's hybrid re-scores on it. Adapters return it when the store does. */
   readonly text?: string;
 }
@@ -81,21 +88,43 @@ export type DeleteSelector =
   | { readonly kind: 'ids'; readonly ids: readonly string[] }
   | { readonly kind: 'documentId'; readonly documentId: string };
 
+/**
+ * A store's client library, before it is connected. Stateless: every connection is a session,
+ * every collection a handle, so one adapter serves any number of knowledge bases (`bench kb`).
+ * The store's name and the profile's capabilities live on its StoreDefinition / StoreProfile.
+ */
 export interface StoreAdapter {
-  /** Dify's VECTOR_STORE name, e.g. "pgvector". */
-  readonly name: string;
+  connect(endpoint: Endpoint): Promise<StoreSession>;
+}
+
+/** One connection (or pool) to a running server. */
+export interface StoreSession {
+  /** The server's version and the settings worth recording, read once at connect. */
+  readonly info: StoreInfo;
+  /**
+   * What this profile can do on this server version (a profile may declare, say, native hybrid
+   * only from the version that has it). Usually the profile's own capabilities.
+   */
   readonly capabilities: Capabilities;
-  connect(endpoint: Endpoint): Promise<StoreInfo>;
-  createCollection(spec: CollectionSpec): Promise<void>;
+  /** Creates the store's collection/table/class for `spec` (as Dify would) and returns its handle. */
+  createCollection(spec: CollectionSpec): Promise<Collection>;
+  close(): Promise<void>;
+}
+
+/** One Dify knowledge base: a collection, table or class the session created. */
+export interface Collection {
+  /** The store-side name (table, class, collection), for logs and errors. */
+  readonly name: string;
   insert(batch: readonly Doc[]): Promise<void>;
   /** Resolves once `expected` docs are visible to search (stores with async indexing wait here). */
   waitUntilSearchable(expected: number): Promise<void>;
   /** Rows the collection holds now; used to check deletes really removed rows. */
   count(): Promise<number>;
   searchVector(q: VectorQuery): Promise<Hit[]>;
+  /** Present exactly when the session's capabilities say fullText. */
   searchFullText?(q: TextQuery): Promise<Hit[]>;
+  /** Present exactly when the session's capabilities say nativeHybrid. */
   searchHybrid?(q: HybridQuery): Promise<Hit[]>;
   delete(sel: DeleteSelector): Promise<void>;
-  dropCollection(): Promise<void>;
-  close(): Promise<void>;
+  drop(): Promise<void>;
 }
