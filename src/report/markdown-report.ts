@@ -1,17 +1,31 @@
 import { markdownTable } from 'markdown-table';
 import type { Results, SearchResult, StoreResult } from '../bench/results/results-schema.js';
 import { mib, ms, rate, ratio, seconds } from './format.js';
+import { summaryTable } from './summary.js';
+import { publishableCommand, storeLabel } from './store-label.js';
 
 type Cell = string;
 const NOT_SUPPORTED = 'not supported';
 const FAILED = 'failed';
 const DASH = '–';
 
+/** A chart the markdown links to: its caption and its SVG's path relative to the markdown file. */
+export interface ChartLink {
+  readonly title: string;
+  readonly file: string;
+}
+
+export interface MarkdownOptions {
+  /** Charts written beside the markdown; none when the report goes to stdout. */
+  readonly charts?: readonly ChartLink[];
+}
+
 /**
- * Renders a results file as markdown: one table per workload with stores as columns, memory per
- * phase, then the environment. Depends on the results file alone.
+ * Renders a results file as markdown: a summary (one row per store), the charts, then one table
+ * per workload with stores as columns, memory per phase, and the environment. Depends on the
+ * results file alone, so the same file always renders to the same bytes.
  */
-export function renderMarkdown(results: Results): string {
+export function renderMarkdown(results: Results, options: MarkdownOptions = {}): string {
   const stores = results.stores;
   const header = ['', ...stores.map(columnName)];
   const table = (rows: Cell[][]): string => markdownTable([header, ...rows], { align: ['l', ...stores.map(() => 'r')] });
@@ -25,12 +39,23 @@ export function renderMarkdown(results: Results): string {
   ];
   const leastMemory = stores.some((s) => s.leastMemory) ? leastMemorySection(stores, table) : [];
   const knowledgeBases = stores.some((s) => s.knowledgeBases) ? knowledgeBasesSection(stores, table) : [];
+  const charts = chartsSection(options.charts ?? []);
   // A `bench memory` or `bench kb` run measures no workloads: its report is its own tables alone.
   if (stores.every((s) => Object.keys(s.workloads).length === 0)) {
-    return `${[...intro, ...leastMemory, ...knowledgeBases, ...environment(results)].join('\n')}\n`;
+    return `${[...intro, ...leastMemory, ...charts, ...knowledgeBases, ...environment(results)].join('\n')}\n`;
   }
   const parts: string[] = [
     ...intro,
+    '## Summary',
+    '',
+    summaryTable(results),
+    '',
+    'Vector p50 / p99 at k=4 (Dify\'s default top_k); recall@10 against exact ground truth; nDCG@10 against the ' +
+      'dataset\'s qrels ("unranked": the store\'s full text filters without ranking); QPS at the client count that ' +
+      'gave the most; memory: mean at idle and the highest sample of the run' +
+      (stores.some((s) => s.leastMemory) ? '; least memory: the least limit that survived (the largest that failed).' : '.'),
+    '',
+    ...charts,
     '## Insert',
     '',
     table(insertRows(stores)),
@@ -78,10 +103,11 @@ export function renderMarkdown(results: Results): string {
   return `${parts.join('\n')}\n`;
 }
 
-/** `store[:profile] version`, the version the run asked for; the server's own string is in Environment. */
-function columnName(s: StoreResult): string {
-  const version = s.server ? ` ${s.server.requestedVersion}` : '';
-  return `${s.store}${s.profile === 'dify' ? '' : `:${s.profile}`}${version}`;
+const columnName = storeLabel;
+
+function chartsSection(charts: readonly ChartLink[]): string[] {
+  if (charts.length === 0) return [];
+  return ['## Charts', '', ...charts.flatMap((c) => [`![${c.title}](${encodeURI(c.file)})`, ''])];
 }
 
 function insertRows(stores: readonly StoreResult[]): Cell[][] {
@@ -258,7 +284,7 @@ function environment(results: Results): string[] {
   ];
   for (const s of results.stores) {
     const server = s.server
-      ? `server reports ${s.server.version}; ${s.server.runtime} runtime (\`${s.server.description}\`)`
+      ? `server reports ${s.server.version}; ${s.server.runtime} runtime (\`${publishableCommand(s.server.description)}\`)`
       : 'server not started';
     lines.push(`- ${columnName(s)}: ${server}`);
     if (s.memory) lines.push(`  - memory: ${s.memory.method}`);
