@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the images the docker runtime runs, locally (no registry is needed or used):
 #
-#   scripts/build-images.sh [store...]     stores: pgvector chroma weaviate oceanbase (default: all)
+#   scripts/build-images.sh [store...]     stores: pgvector chroma weaviate oceanbase qdrant (default: all)
 #
 #   vdb-bench/debian:bookworm                 base: debootstrap --variant=minbase bookworm from
 #                                             this machine's own Debian mirror, then docker import
@@ -11,9 +11,11 @@
 #                                             built (.vdb-bench/weaviate/<v>/bin), v in 1.27.0 1.19.0
 #   vdb-bench/seekdb:1.4.0-local              docker/oceanbase + seekdb and libaio.so.1 from
 #                                             scripts/install-seekdb.sh (.vdb-bench/seekdb/1.4.0/bin)
+#   vdb-bench/qdrant:<v>-local                docker/qdrant + the binary scripts/install-qdrant.sh built
+#                                             from source (.vdb-bench/qdrant/<v>/bin), v in 1.8.3 1.18.3
 #
-# Weaviate and seekdb are not built inside the image: their install scripts run on the host first
-# when a binary is missing (Go toolchain / pip download), and the binaries are copied into the
+# Weaviate, seekdb and Qdrant are not built inside the image: their install scripts run on the host first
+# when a binary is missing (Go toolchain / pip download / cargo), and the binaries are copied into the
 # build context (under .vdb-bench/docker/build, removed after the build).
 #
 # Cached: every image carries the label vdb-bench.inputs, a hash of what it was built from (the
@@ -40,7 +42,9 @@ CHROMA_VERSION=0.5.20
 # As src/adapters/weaviate/weaviate-docker-recipe.ts and oceanbase-docker-recipe.ts.
 WEAVIATE_VERSIONS=(1.27.0 1.19.0)
 SEEKDB_VERSION=1.4.0
-ALL_STORES=(pgvector chroma weaviate oceanbase)
+# As src/adapters/qdrant/qdrant-docker-recipe.ts.
+QDRANT_VERSIONS=(1.8.3 1.18.3)
+ALL_STORES=(pgvector chroma weaviate oceanbase qdrant)
 WORK="$repo/.vdb-bench/docker/build"
 # The legacy builder: the engine is Debian's 20.10 and the client may have no buildx plugin.
 export DOCKER_BUILDKIT=0
@@ -61,7 +65,7 @@ timeout 20 "$DOCKER" info >/dev/null 2>&1 ||
 stores=("$@")
 [ ${#stores[@]} -gt 0 ] || stores=("${ALL_STORES[@]}")
 for s in "${stores[@]}"; do
-  case "$s" in pgvector | chroma | weaviate | oceanbase) ;; *) die "unknown store $s (known: ${ALL_STORES[*]})" ;; esac
+  case "$s" in pgvector | chroma | weaviate | oceanbase | qdrant) ;; *) die "unknown store $s (known: ${ALL_STORES[*]})" ;; esac
 done
 
 # --- base image -----------------------------------------------------------------------------
@@ -202,6 +206,15 @@ for s in "${stores[@]}"; do
       CONTEXT_FILES=("$bin/seekdb" "$bin/libaio.so.1")
       build_store "vdb-bench/seekdb:$SEEKDB_VERSION-local" docker/oceanbase scripts/install-seekdb.sh \
         "SEEKDB_VERSION=$SEEKDB_VERSION"
+      ;;
+    qdrant)
+      for v in "${QDRANT_VERSIONS[@]}"; do
+        bin=".vdb-bench/qdrant/$v/bin/qdrant"
+        [ -x "$bin" ] || bash scripts/install-qdrant.sh "$v" || die "scripts/install-qdrant.sh $v failed"
+        CONTEXT_FILES=("$bin")
+        build_store "vdb-bench/qdrant:$v-local" docker/qdrant scripts/install-qdrant.sh \
+          "QDRANT_VERSION=$v"
+      done
       ;;
   esac
 done

@@ -1,0 +1,134 @@
+import { QdrantClient } from '@qdrant/js-client-rest';
+import { z } from 'zod';
+import type {
+  Capabilities,
+  Collection,
+  CollectionSpec,
+  StoreAdapter,
+  StoreInfo,
+  StoreSession,
+} from '../store-adapter.js';
+import type { Endpoint } from '../../runtime/endpoint.js';
+import { QdrantCollection } from './qdrant-collection.js';
+import type { QdrantConfig } from './qdrant-config.js';
+import { datasetId, qdrantCollectionName } from './qdrant-names.js';
+import { qdrantClientVersion } from './qdrant-package.js';
+import { DIFY_TEXT_INDEX, ensureCollection } from './qdrant-schema.js';
+import { QUERY_API_SINCE, qdrantFeatures, type QdrantFeatures } from './qdrant-version.js';
+
+/** Per request; Dify's QDRANT_CLIENT_TIMEOUT is 20 s, generous here since 2 cores are shared with the harness. */
+const TIMEOUT_MS = 120_000;
+
+/** GET / of a Qdrant server: `{"title":"qdrant - vector search engine","version":"1.8.3",...}`. */
+const VersionInfo = z.object({ title: z.string(), version: z.string().min(1) });
+
+/**
+ * Qdrant through @qdrant/js-client-rest (REST, as Dify's qdrant-client with gRPC off). The client's
+ * version check is off: it warns when client and server minor versions differ by more than one, and
+ * this one client talks to 1.8.3 and 1.18.3 alike, using only what each server has (see
+ * QdrantFeatures); the client's version is recorded in settings.
+ */
+export class QdrantAdapter implements StoreAdapter {
+  constructor(
+    private readonly capabilities: Capabilities,
+    private readonly config: QdrantConfig,
+  ) {}
+
+  async connect(endpoint: Endpoint): Promise<StoreSession> {
+    const port = endpoint.ports.http;
+    if (port === undefined) throw new Error('qdrant: endpoint has no "http" port');
+    const client = new QdrantClient({
+      url: `http://${endpoint.host}:${port}`,
+      checkCompatibility: false,
+      timeout: TIMEOUT_MS,
+    });
+    const parsed = VersionInfo.safeParse(await client.versionInfo());
+    if (!parsed.success) throw new Error(`qdrant: GET / on port ${port} is not Qdrant's version info: ${parsed.error.message}`);
+    const version = parsed.data.version;
+    const features = qdrantFeatures(version);
+    return new QdrantSession(client, this.config, features, {
+      version,
+      settings: settingsOf(this.config, features),
+    }, capabilitiesOn(this.capabilities, this.config, version, features));
+  }
+}
+
+class QdrantSession implements StoreSession {
+  constructor(
+    private readonly client: QdrantClient,
+    private readonly config: QdrantConfig,
+    private readonly features: QdrantFeatures,
+    readonly info: StoreInfo,
+    readonly capabilities: Capabilities,
+  ) {}
+
+  async createCollection(spec: CollectionSpec): Promise<Collection> {
+    const name = qdrantCollectionName(spec.name);
+    await ensureCollection(this.client, name, spec, this.config, this.features);
+    return new QdrantCollection(this.client, this.config, {
+      name,
+      datasetId: datasetId(spec.name),
+      hybrid: this.capabilities.nativeHybrid,
+      // Dify's collection is always Cosine; native follows the metric, and Euclid scores are distances.
+      negateScore: this.config.distance === 'fromMetric' && spec.metric === 'l2',
+    });
+  }
+
+  /** The REST client holds no connection of its own to close (Node's fetch pool idles out). */
+  async close(): Promise<void> {}
+}
+
+/**
+ * The profile's capabilities on this server: native hybrid needs the Query API (≥ 1.10), so on
+ * 1.8.3 the session says so and its collections have no searchHybrid — a run reports "not
+ * supported" instead of failing midway.
+ */
+function capabilitiesOn(caps: Capabilities, config: QdrantConfig, version: string, f: QdrantFeatures): Capabilities {
+  if (!config.hybrid || f.queryApi) return caps;
+  return {
+    ...caps,
+    nativeHybrid: false,
+    notes: [
+      ...caps.notes,
+      `Qdrant ${version} has no Query API (from ${QUERY_API_SINCE}): native hybrid is not supported, and the ` +
+        'sparse vector has no IDF modifier, so the sparse full text ranks by BM25 term frequency alone.',
+    ],
+  };
+}
+
+function settingsOf(c: QdrantConfig, f: QdrantFeatures): StoreInfo['settings'] {
+  const hnsw = Object.entries(c.hnsw).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const common = {
+    client: `REST (@qdrant/js-client-rest ${qdrantClientVersion()}, compatibility check off)`,
+    collectionName: 'Vector_index_<UUIDv5 of the run collection name>_Node',
+    pointIds: 'doc_id if it is a UUID, else UUIDv5(doc_id); doc_id kept in metadata.doc_id',
+    payload: 'page_content, metadata {doc_id, doc_hash, document_id, dataset_id, dataset keys}' + (c.groupId ? ', group_id' : ''),
+    hnsw,
+    insertBatchSize: c.insertBatchSize ?? 'harness batch',
+    upsertWait: true,
+    queryApi: f.queryApi,
+  };
+  if (c.profile === 'dify') {
+    return {
+      ...common,
+      vectors: 'one unnamed vector, Cosine',
+      payloadIndexes: 'keyword group_id, metadata.doc_id, metadata.document_id; text page_content',
+      textIndex: Object.entries(DIFY_TEXT_INDEX).map(([k, v]) => `${k}=${String(v)}`).join(' '),
+      groupFilter: 'every search, scroll and count MUSTs group_id = the dataset id',
+      scoreThreshold: c.scoreThreshold ?? 'none',
+      returnVectors: c.returnVectors,
+      fullText: 'one scroll per whitespace keyword (≤ 10), MatchText on page_content, merged in scroll order, unranked',
+      deleteByIds: 'one delete, filter metadata.doc_id MatchAny',
+      drop: 'delete points by group_id (the collection stays)',
+    };
+  }
+  return {
+    ...common,
+    vectors: 'named: dense (metric from the dataset), bm25 (sparse' + (f.sparseIdf ? ', modifier idf)' : ', no modifier)'),
+    payloadIndexes: 'keyword metadata.document_id',
+    fullText: 'search on the sparse bm25 vector (harness-side BM25 term weights' + (f.sparseIdf ? ' × server IDF)' : ')'),
+    hybrid: f.queryApi ? 'Query API: prefetch dense + sparse, max(20, 2k) each, fusion rrf' : 'not supported (no Query API)',
+    deleteByIds: 'delete by point ids',
+    drop: 'delete the collection',
+  };
+}
