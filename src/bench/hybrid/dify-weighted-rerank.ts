@@ -1,9 +1,14 @@
 import type { KeywordExtractor } from './keyword-extractor.js';
 
+/** One candidate as WeightRerankRunner sees it, its vector part already decided. */
 export interface HybridCandidate {
   readonly id: string;
   readonly text: string;
-  /** Cosine similarity of the query to this chunk (the vector hit's score). */
+  /**
+   * The "vector" part of the weighted score: the hit's metadata.score when it carries one (for a
+   * full-text hit that is its full-text score), otherwise cosine(query, chunk vector). See
+   * dify-hybrid.ts, which decides it.
+   */
   readonly vectorScore: number;
 }
 
@@ -23,9 +28,15 @@ export interface RankedHit {
 }
 
 /**
- * Dify's WeightRerankRunner: dedupe by id (first wins), keyword score = cosine of TF-IDF vectors
- * over the candidate set's keywords (IDF = ln((1 + N) / (1 + df)) + 1), final score =
- * w_v × vector + w_k × keyword, sorted descending, cut to topN.
+ * Dify's WeightRerankRunner.run (langgenius/dify api/core/rag/rerank/weight_rerank.py; the same in
+ * every release from 0.6.x, e.g. commits 0504c80f and cd0780d4):
+ * - dedupe by doc_id, the first copy wins (after RetrievalService._deduplicate_documents, in
+ *   releases that have it, there are no duplicates left);
+ * - keyword score = cosine of TF-IDF vectors over the candidates' jieba keywords, IDF =
+ *   ln((1 + N) / (1 + df)) + 1 (_calculate_keyword_score);
+ * - score = w_v × vectorScore + w_k × keywordScore; `if score_threshold and score < threshold`
+ *   drops it (a threshold of 0 or none drops nothing);
+ * - a stable sort by score, best first (Python's list.sort(reverse=True)), cut to top_n.
  */
 export function difyWeightedRerank(
   query: string,
@@ -33,23 +44,20 @@ export function difyWeightedRerank(
   extract: KeywordExtractor,
   weights: HybridWeights,
   topN: number,
+  scoreThreshold?: number,
 ): RankedHit[] {
   const seen = new Set<string>();
   const unique = candidates.filter((c) => (seen.has(c.id) ? false : (seen.add(c.id), true)));
   const docKeywords = unique.map((c) => extract(c.text));
   const keywordScores = tfidfCosines(extract(query), docKeywords);
-  return unique
-    .map((c, i) => {
-      const keywordScore = keywordScores[i] ?? 0;
-      return {
-        id: c.id,
-        vectorScore: c.vectorScore,
-        keywordScore,
-        score: weights.vector * c.vectorScore + weights.keyword * keywordScore,
-      };
-    })
-    .sort((a, b) => b.score - a.score)
-    .slice(0, topN);
+  const ranked: RankedHit[] = [];
+  unique.forEach((c, i) => {
+    const keywordScore = keywordScores[i] ?? 0;
+    const score = weights.vector * c.vectorScore + weights.keyword * keywordScore;
+    if (scoreThreshold && score < scoreThreshold) return;
+    ranked.push({ id: c.id, vectorScore: c.vectorScore, keywordScore, score });
+  });
+  return ranked.sort((a, b) => b.score - a.score).slice(0, topN);
 }
 
 /** Cosine between the query's TF-IDF vector and each document's, IDF taken over `docs`. */
@@ -60,7 +68,8 @@ export function tfidfCosines(query: ReadonlySet<string>, docs: readonly Readonly
     for (const k of keywords) idf.set(k, (idf.get(k) ?? 0) + 1);
   }
   for (const [k, df] of idf) idf.set(k, Math.log((1 + n) / (1 + df)) + 1);
-  // Keywords are sets, so every term frequency is 1 and a weight is the keyword's IDF.
+  // Keywords are sets, so every term frequency is 1 and a weight is the keyword's IDF; a query
+  // keyword no candidate has weighs 0 (Dify's keyword_idf.get(keyword, 0)).
   const weight = (k: string): number => idf.get(k) ?? 0;
   const queryNorm = Math.sqrt([...query].reduce((s, k) => s + weight(k) ** 2, 0));
   return docs.map((keywords) => {
