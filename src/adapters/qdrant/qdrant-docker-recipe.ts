@@ -17,6 +17,8 @@ const VERSIONS = ['1.8.3', '1.18.3'] as const;
  */
 export const qdrantDockerRecipe: DockerRecipe = {
   ports: qdrantLocalRecipe.ports,
+  // Qdrant's own defaults (REST 6333, gRPC 6334), for `bench compose`'s example ports.
+  defaultPorts: { http: 6333, grpc: 6334 },
   defaultVersion: '1.8.3',
   images: Object.fromEntries(VERSIONS.map((v) => [v, `vdb-bench/qdrant:${v}-local`])),
   upstreamImage: 'langgenius/qdrant:v1.8.3',
