@@ -27,7 +27,8 @@ const difyCapabilities: Capabilities = {
     'Full text is UNRANKED: Dify splits the query on whitespace and, for each of its first 10 distinct keywords in ' +
       'turn, scrolls (limit k) for chunks whose page_content holds every token of that keyword (MatchText); hits ' +
       'come in point-id order, the first keywords\' first, with no score. A chunk matching many keywords gets no ' +
-      'precedence over one matching a single keyword.',
+      'precedence over one matching a single keyword. (Dify before langgenius/dify#31658, Jan 2026, made one scroll ' +
+      'with MatchText of the whole query: only chunks holding every query token.)',
     'The multilingual tokenizer differs by server build: 1.8.3 (as Dify\'s image, without the multiling-chinese ' +
       'feature) keeps a run of Han characters as one token; 1.18.3 segments Chinese words and skips all-digit tokens.',
     'Upserts in batches of 64 with wait=true; delete by ids is one delete on metadata.doc_id MatchAny; deleting the ' +

@@ -151,6 +151,8 @@ export class QdrantCollection implements Collection {
    * MatchText(keyword) on page_content (all of the keyword's tokens, by the text index's
    * tokenizer), limit top_k; points are appended in scroll order (point id order), skipping ones
    * already found, until top_k. So a hit is any chunk holding any keyword, unranked: no score.
+   * (langgenius/dify#31658, merged Jan 2026; before it Dify made one scroll with MatchText of the
+   * whole query, which Qdrant answers with chunks holding every token.)
    */
   private async difyFullText(q: TextQuery): Promise<Hit[]> {
     const keywords = [...new Set(q.text.trim().split(/\s+/).filter((k) => k.length > 0))].slice(0, DIFY_MAX_KEYWORDS);
