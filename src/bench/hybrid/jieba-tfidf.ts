@@ -54,25 +54,52 @@ function idfs(): IdfTable {
 /** Python's str.isspace() set, which str.strip() removes (JS trim() differs, e.g. on U+FEFF). */
 const PY_SPACE = '[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 const PY_EDGE_WHITESPACE = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'gu');
+const PY_SPACE_CHAR = new RegExp(`^${PY_SPACE}$`, 'u');
 
-function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
+/**
+ * Python's `len(w.strip()) < 2`. The fast path (no space at either end) skips the regex: this
+ * runs for every token of every candidate inside the timed hybrid query.
+ */
+function tooShort(w: string): boolean {
+  const n = w.length;
+  if (n === 0) return true;
+  if (!PY_SPACE_CHAR.test(w[0] as string) && !PY_SPACE_CHAR.test(w[n - 1] as string)) {
+    if (n >= 3) return false; // three UTF-16 units are at least two code points
+    if (n === 1) return true;
+    const c = w.charCodeAt(0);
+    return c >= 0xd800 && c <= 0xdbff; // one astral character
+  }
+  let points = 0;
+  for (const _ of w.replace(PY_EDGE_WHITESPACE, '')) if (++points >= 2) return false;
+  return true;
 }
 
 /**
- * Characters Python jieba's cut keeps inside one block besides Han (re_han_default), minus Han.
- * Within a block, a run of them reaches finalseg.cut unless it is a dictionary word.
+ * Besides Han, Python jieba's cut keeps [a-zA-Z0-9+#&._%-] inside one block (re_han_default); a
+ * run of them reaches finalseg.cut unless it is a dictionary word. These are all the multi-character
+ * words of that class in Python jieba 0.42.1's dict.txt (grep of the wheel).
  */
-const NON_HAN_BLOCK_TOKEN = /^[a-zA-Z0-9+#&._%-]+$/;
-/** Every multi-character word of that class in Python jieba 0.42.1's dict.txt (grep of the wheel). */
 const NON_HAN_DICT_WORDS: ReadonlySet<string> = new Set(['AT&T', 'c#', 'C#', 'c++', 'C++']);
 /** finalseg's re_skip. jieba-rs has `(?:.\d+)?` (any character), Python `(?:\.\d+)?` (a dot). */
 const PY_FINALSEG_SKIP = /([a-zA-Z0-9]+(?:\.\d+)?%?)/;
 
-function isBufferPiece(token: string): boolean {
-  return NON_HAN_BLOCK_TOKEN.test(token) && !NON_HAN_DICT_WORDS.has(token);
+/** 0 = not a buffer character, 1 = [a-zA-Z0-9], 2 = one of +#&._%- (by char code, for speed). */
+function bufferCharClass(c: number): 0 | 1 | 2 {
+  if ((c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)) return 1;
+  if (c === 43 || c === 35 || c === 38 || c === 46 || c === 95 || c === 37 || c === 45) return 2;
+  return 0;
+}
+
+/** 0 = not a buffer piece, 1 = letters/digits only, 2 = with a symbol (may need re-splitting). */
+function bufferPiece(token: string): 0 | 1 | 2 {
+  let kind: 0 | 1 | 2 = 1;
+  for (let i = 0; i < token.length; i++) {
+    const cls = bufferCharClass(token.charCodeAt(i));
+    if (cls === 0) return 0;
+    if (cls === 2) kind = 2;
+  }
+  if (token.length === 0 || (kind === 2 && NON_HAN_DICT_WORDS.has(token))) return 0;
+  return kind;
 }
 
 /**
@@ -86,18 +113,25 @@ function isBufferPiece(token: string): boolean {
 export function jiebaCut(sentence: string): string[] {
   const tokens = jieba().cut(sentence, true);
   const out: string[] = [];
-  let run = '';
+  let run: string[] = [];
+  let runHasSymbol = false;
   const flush = (): void => {
-    if (run === '') return;
-    for (const piece of run.split(PY_FINALSEG_SKIP)) if (piece !== '') out.push(piece);
-    run = '';
+    if (run.length === 1 && !runHasSymbol) {
+      out.push(run[0] as string); // letters and digits alone: Python yields the same one token
+    } else if (run.length > 0) {
+      for (const piece of run.join('').split(PY_FINALSEG_SKIP)) if (piece !== '') out.push(piece);
+    }
+    run = [];
+    runHasSymbol = false;
   };
   for (const token of tokens) {
-    if (isBufferPiece(token)) {
-      run += token;
-    } else {
+    const kind = bufferPiece(token);
+    if (kind === 0) {
       flush();
       out.push(token);
+    } else {
+      run.push(token);
+      if (kind === 2) runHasSymbol = true;
     }
   }
   flush();
@@ -111,7 +145,7 @@ export function jiebaCut(sentence: string): string[] {
 export function extractTags(sentence: string, topK: number | undefined, stopWords: ReadonlySet<string>): string[] {
   const freq = new Map<string, number>();
   for (const w of jiebaCut(sentence)) {
-    if (codePointLength(w.replace(PY_EDGE_WHITESPACE, '')) < 2 || stopWords.has(w.toLowerCase())) continue;
+    if (tooShort(w) || stopWords.has(w.toLowerCase())) continue;
     freq.set(w, (freq.get(w) ?? 0) + 1);
   }
   let total = 0;
