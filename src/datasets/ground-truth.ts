@@ -1,10 +1,16 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { row, type Dataset } from './dataset.js';
-import { similarity } from './similarity.js';
+import { Worker } from 'node:worker_threads';
+import type { Dataset } from './dataset.js';
+import { mergeTopK, scanTopK, scanTopKRows, type TopK } from './exact-knn-kernel.mjs';
+import { sharedFloat32 } from './shared-floats.js';
 
 /** Exact top-k doc ids per query (in query order), by brute force under the dataset's metric. */
 export type GroundTruth = readonly (readonly string[])[];
+
+/** Below this many multiply-adds one thread is done before workers would have started. */
+const WORKER_THRESHOLD = 2e8;
 
 /**
  * Exact nearest neighbours for every query. With `filtered`, a query with document_ids is
@@ -12,7 +18,7 @@ export type GroundTruth = readonly (readonly string[])[];
  * keyed by the content hash (vectors, docs and queries: the filter changes the answer) and k.
  */
 export async function groundTruth(dataset: Dataset, k: number, filtered: boolean): Promise<GroundTruth> {
-  const cacheDir = join(dataset.dir, '.ground-truth');
+  const cacheDir = dataset.groundTruthDir ?? join(dataset.dir, '.ground-truth');
   const mode = filtered ? 'filtered' : 'all';
   const cacheFile = join(cacheDir, `${dataset.contentHash.slice(0, 16)}-k${k}-${mode}.json`);
   const cached = await readFile(cacheFile, 'utf8').then(
@@ -20,7 +26,7 @@ export async function groundTruth(dataset: Dataset, k: number, filtered: boolean
     () => undefined,
   );
   if (cached && cached.hash === dataset.contentHash && cached.k === k) return cached.ids;
-  const ids = computeGroundTruth(dataset, k, filtered);
+  const ids = idsOf(dataset, await exactTopK(dataset, k, filtered), k);
   try {
     await mkdir(cacheDir, { recursive: true });
     await writeFile(`${cacheFile}.tmp`, JSON.stringify({ hash: dataset.contentHash, k, ids }));
@@ -31,19 +37,144 @@ export async function groundTruth(dataset: Dataset, k: number, filtered: boolean
   return ids;
 }
 
-/** `filtered`: honour each query's document_ids; otherwise search every doc. */
+/** The same answer on the calling thread, for small datasets and tests. */
 export function computeGroundTruth(dataset: Dataset, k: number, filtered: boolean): string[][] {
   const { dims, metric } = dataset.manifest;
-  return dataset.queries.map((query, qi) => {
-    const q = row(dataset.queryVectors, dims, qi);
-    const allowed = filtered && query.document_ids ? new Set(query.document_ids) : undefined;
-    const scored: Array<{ index: number; score: number }> = [];
-    dataset.docs.forEach((doc, di) => {
-      if (allowed && !allowed.has(doc.document_id)) return;
-      scored.push({ index: di, score: similarity(metric, q, row(dataset.vectors, dims, di)) });
+  const nq = dataset.queries.length;
+  const filters = filtered ? filteredQueries(dataset) : new Map<number, Int32Array>();
+  const open = openQueries(nq, filters);
+  const all = scanTopK(dataset.vectors, gather(dataset.queryVectors, dims, open, false), dims, metric, 0, dataset.docs.length, k);
+  return idsOf(dataset, assemble(dataset, all, open, filters, k), k);
+}
+
+/**
+ * Exact top-k rows and scores for every query. Large scans split the docs into one range per
+ * core, each scanned by a worker thread over the same shared memory, then merged.
+ */
+export async function exactTopK(dataset: Dataset, k: number, filtered: boolean, options: ScanOptions = {}): Promise<TopK> {
+  const threads = options.threads ?? availableParallelism();
+  const threshold = options.workPerThread ?? WORKER_THRESHOLD;
+  const { dims, metric } = dataset.manifest;
+  const nq = dataset.queries.length;
+  const count = dataset.docs.length;
+  const filters = filtered ? filteredQueries(dataset) : new Map<number, Int32Array>();
+  const open = openQueries(nq, filters);
+  const work = open.length * count * dims;
+  const workers = Math.max(1, Math.min(threads, Math.ceil(work / threshold)));
+  let all: TopK;
+  if (workers === 1 || open.length === 0) {
+    all = scanTopK(dataset.vectors, gather(dataset.queryVectors, dims, open, false), dims, metric, 0, count, k);
+  } else {
+    const docs = dataset.vectors.buffer instanceof SharedArrayBuffer ? dataset.vectors : copyShared(dataset.vectors);
+    const queries = gather(dataset.queryVectors, dims, open, true);
+    const parts = await Promise.all(
+      Array.from({ length: workers }, (_, w) =>
+        scanInWorker({
+          docs,
+          queries,
+          dims,
+          metric,
+          docStart: Math.floor((count * w) / workers),
+          docEnd: Math.floor((count * (w + 1)) / workers),
+          k,
+        }),
+      ),
+    );
+    all = mergeTopK(parts, open.length, k);
+  }
+  return assemble(dataset, all, open, filters, k);
+}
+
+export interface ScanOptions {
+  /** Worker threads at most (default: the cores available). */
+  readonly threads?: number;
+  /** Multiply-adds that justify one more thread (tests lower it to exercise the workers). */
+  readonly workPerThread?: number;
+}
+
+interface ScanJob {
+  docs: Float32Array;
+  queries: Float32Array;
+  dims: number;
+  metric: string;
+  docStart: number;
+  docEnd: number;
+  k: number;
+}
+
+function scanInWorker(job: ScanJob): Promise<TopK> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL('./exact-knn-worker.mjs', import.meta.url));
+    worker.once('message', (result: TopK) => {
+      resolve(result);
+      void worker.terminate();
     });
-    // Ties break by dataset order so the truth is the same on every machine.
-    scored.sort((a, b) => b.score - a.score || a.index - b.index);
-    return scored.slice(0, k).map((s) => (dataset.docs[s.index] as { id: string }).id);
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new Error(`ground-truth worker exited with code ${code}`));
+    });
+    worker.postMessage(job);
+  });
+}
+
+/** Query index → the doc rows its document_ids allow (only queries that have a filter). */
+function filteredQueries(dataset: Dataset): Map<number, Int32Array> {
+  const rowsByDocument = new Map<string, number[]>();
+  dataset.docs.forEach((d, i) => {
+    const rows = rowsByDocument.get(d.document_id);
+    if (rows) rows.push(i);
+    else rowsByDocument.set(d.document_id, [i]);
+  });
+  const filters = new Map<number, Int32Array>();
+  dataset.queries.forEach((q, qi) => {
+    if (!q.document_ids) return;
+    const rows = q.document_ids.flatMap((id) => rowsByDocument.get(id) ?? []).sort((a, b) => a - b);
+    filters.set(qi, Int32Array.from(rows));
+  });
+  return filters;
+}
+
+function openQueries(nq: number, filters: ReadonlyMap<number, Int32Array>): number[] {
+  return Array.from({ length: nq }, (_, q) => q).filter((q) => !filters.has(q));
+}
+
+function gather(matrix: Float32Array, dims: number, rows: readonly number[], shared: boolean): Float32Array {
+  const out = shared ? sharedFloat32(rows.length * dims) : new Float32Array(rows.length * dims);
+  rows.forEach((r, i) => out.set(matrix.subarray(r * dims, (r + 1) * dims), i * dims));
+  return out;
+}
+
+function copyShared(m: Float32Array): Float32Array {
+  const out = sharedFloat32(m.length);
+  out.set(m);
+  return out;
+}
+
+/** Puts the open queries' results and the filtered queries' (scanned here: few candidates) in query order. */
+function assemble(dataset: Dataset, open: TopK, openRows: readonly number[], filters: ReadonlyMap<number, Int32Array>, k: number): TopK {
+  const { dims, metric } = dataset.manifest;
+  const nq = dataset.queries.length;
+  const scores = new Float64Array(nq * k);
+  const rows = new Int32Array(nq * k);
+  openRows.forEach((q, i) => {
+    scores.set(open.scores.subarray(i * k, (i + 1) * k), q * k);
+    rows.set(open.rows.subarray(i * k, (i + 1) * k), q * k);
+  });
+  for (const [q, candidates] of filters) {
+    const one = scanTopKRows(dataset.vectors, dataset.queryVectors, dims, metric, q, candidates, k);
+    scores.set(one.scores, q * k);
+    rows.set(one.rows, q * k);
+  }
+  return { scores, rows };
+}
+
+function idsOf(dataset: Dataset, top: TopK, k: number): string[][] {
+  return dataset.queries.map((_, q) => {
+    const ids: string[] = [];
+    for (let j = 0; j < k; j++) {
+      const row = top.rows[q * k + j] as number;
+      if (row >= 0) ids.push((dataset.docs[row] as { id: string }).id);
+    }
+    return ids;
   });
 }

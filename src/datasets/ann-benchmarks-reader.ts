@@ -1,0 +1,160 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import h5wasm from 'h5wasm/node';
+import { z } from 'zod';
+import type { Metric } from '../adapters/store-adapter.js';
+import { DatasetError } from './dataset-error.js';
+import type { Dataset, ShippedNeighbours } from './dataset.js';
+import { sharedFloat32 } from './shared-floats.js';
+import { checkRows } from './vector-checks.js';
+
+/** ann-benchmarks' `distance` attribute → the harness's metric (binary metrics have no store here). */
+const distanceSchema = z.enum(['angular', 'cosine', 'euclidean', 'l2', 'dot', 'ip', 'inner_product']);
+const METRIC: Record<z.infer<typeof distanceSchema>, Metric> = {
+  angular: 'cosine',
+  cosine: 'cosine',
+  euclidean: 'l2',
+  l2: 'l2',
+  dot: 'ip',
+  ip: 'ip',
+  inner_product: 'ip',
+};
+
+/** Rows per slice read from the file: about 16 MiB, so HDF5's WASM heap stays small. */
+const SLICE_BYTES = 16 << 20;
+
+/**
+ * Reads an ann-benchmarks HDF5 file (datasets train, test, neighbors, distances; attribute
+ * `distance`) into a Dataset: train rows become docs "0".."n-1" (each its own Dify document, no
+ * text), test rows become queries, and `neighbors` is kept as shipped neighbours to verify
+ * against exact ground truth. Vectors are read in slices straight into shared memory.
+ */
+export async function readAnnBenchmarks(path: string): Promise<Dataset> {
+  const file = resolve(path);
+  await h5wasm.ready;
+  let h5: InstanceType<typeof h5wasm.File>;
+  try {
+    h5 = new h5wasm.File(file, 'r');
+  } catch (error) {
+    throw new DatasetError(file, '', `cannot be opened as HDF5 (${(error as Error).message})`);
+  }
+  try {
+    const metric = readMetric(file, h5);
+    const train = matrix(file, h5, 'train', 'float');
+    const test = matrix(file, h5, 'test', 'float');
+    if (test.cols !== train.cols) {
+      throw new DatasetError(file, 'dataset "test"', `has ${test.cols} columns but "train" has ${train.cols}`);
+    }
+    const dims = train.cols;
+    const vectors = readFloats(file, train, metric);
+    const queryVectors = readFloats(file, test, metric);
+    const shippedNeighbours = h5.keys().includes('neighbors') ? readNeighbours(file, h5, test.rows, train.rows) : undefined;
+    const docs = Array.from({ length: train.rows }, (_, i) => {
+      const id = String(i);
+      return { id, document_id: id, text: '' };
+    });
+    const queries = Array.from({ length: test.rows }, (_, i) => ({ id: `q${i}`, text: '' }));
+    const name = basename(file).replace(/\.(hdf5|h5)$/i, '');
+    return {
+      dir: file,
+      manifest: {
+        name,
+        version: 1,
+        dims,
+        metric,
+        count: train.rows,
+        queries: test.rows,
+        language: 'und',
+        description: `ann-benchmarks ${basename(file)}: vectors only, no text (full-text workloads have nothing to find)`,
+        license: 'see the dataset source',
+        source: `ann-benchmarks HDF5 ${file}`,
+      },
+      docs,
+      vectors,
+      queries,
+      queryVectors,
+      qrels: new Map(),
+      contentHash: await hashFile(file, createHash('sha256')),
+      format: 'ann-benchmarks',
+      ...(shippedNeighbours ? { shippedNeighbours } : {}),
+      groundTruthDir: join(dirname(file), '.ground-truth'),
+    };
+  } finally {
+    h5.close();
+  }
+}
+
+interface Matrix {
+  readonly name: string;
+  readonly node: InstanceType<typeof h5wasm.Dataset>;
+  readonly rows: number;
+  readonly cols: number;
+}
+
+function readMetric(file: string, h5: InstanceType<typeof h5wasm.File>): Metric {
+  if (!Object.keys(h5.attrs).includes('distance')) {
+    throw new DatasetError(file, 'attribute "distance"', 'missing (ann-benchmarks files name their metric there)');
+  }
+  const raw = h5.get_attribute('distance', true);
+  const parsed = distanceSchema.safeParse(typeof raw === 'string' ? raw.toLowerCase() : raw);
+  if (!parsed.success) {
+    throw new DatasetError(file, 'attribute "distance"', `"${String(raw)}" is not supported (angular, euclidean or dot)`);
+  }
+  return METRIC[parsed.data];
+}
+
+/** A 2-D dataset of the given kind (H5T_INTEGER = 0, H5T_FLOAT = 1), checked before any read. */
+function matrix(file: string, h5: InstanceType<typeof h5wasm.File>, name: string, kind: 'float' | 'int'): Matrix {
+  const node = h5.get(name);
+  if (!(node instanceof h5wasm.Dataset)) {
+    throw new DatasetError(file, `dataset "${name}"`, 'missing (ann-benchmarks files hold train, test, neighbors, distances)');
+  }
+  const shape = node.shape;
+  if (!shape || shape.length !== 2 || !shape.every((n) => n > 0)) {
+    throw new DatasetError(file, `dataset "${name}"`, `shape ${JSON.stringify(shape)} is not rows × columns`);
+  }
+  const meta = node.metadata;
+  const ok = kind === 'float' ? meta.type === 1 && (meta.size === 4 || meta.size === 8) : meta.type === 0 && meta.size <= 8;
+  if (!ok) throw new DatasetError(file, `dataset "${name}"`, `type ${String(node.dtype)} is not ${kind === 'float' ? 'float32/float64' : 'an integer'}`);
+  return { name, node, rows: shape[0] as number, cols: shape[1] as number };
+}
+
+function readFloats(file: string, m: Matrix, metric: Metric): Float32Array {
+  const out = sharedFloat32(m.rows * m.cols);
+  const step = Math.max(1, Math.floor(SLICE_BYTES / (m.cols * 8)));
+  for (let start = 0; start < m.rows; start += step) {
+    const end = Math.min(m.rows, start + step);
+    const block = m.node.slice([[start, end]]);
+    if (!(block instanceof Float32Array || block instanceof Float64Array) || block.length !== (end - start) * m.cols) {
+      throw new DatasetError(file, `dataset "${m.name}" rows ${start}-${end}`, 'did not read as floats');
+    }
+    out.set(block, start * m.cols);
+    checkRows(out, m.cols, metric, start, end, (r, c) => ({ file, where: `dataset "${m.name}" row ${r} column ${c}` }));
+  }
+  return out;
+}
+
+function readNeighbours(file: string, h5: InstanceType<typeof h5wasm.File>, queries: number, docs: number): ShippedNeighbours {
+  const m = matrix(file, h5, 'neighbors', 'int');
+  if (m.rows !== queries) {
+    throw new DatasetError(file, 'dataset "neighbors"', `has ${m.rows} rows but "test" has ${queries}`);
+  }
+  const raw = m.node.value;
+  if (!ArrayBuffer.isView(raw) || raw instanceof DataView) throw new DatasetError(file, 'dataset "neighbors"', 'did not read as integers');
+  const values = raw as ArrayLike<number | bigint>;
+  const rows = new Int32Array(m.rows * m.cols);
+  for (let i = 0; i < rows.length; i++) {
+    const v = Number(values[i]);
+    if (!Number.isInteger(v) || v < -1 || v >= docs) {
+      throw new DatasetError(file, `dataset "neighbors" row ${Math.floor(i / m.cols)} column ${i % m.cols}`, `${v} is not a train row (0..${docs - 1})`);
+    }
+    rows[i] = v;
+  }
+  return { source: `${basename(file)} dataset "neighbors"`, k: m.cols, rows };
+}
+
+async function hashFile(file: string, hash: Hash): Promise<string> {
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) hash.update(chunk);
+  return hash.digest('hex');
+}

@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { DatasetError } from './dataset-error.js';
+import { datasetManifestSchema, docRecordSchema, queryRecordSchema, type DatasetManifest } from './dataset-manifest.js';
+import type { Dataset } from './dataset.js';
+import { readFloat32File } from './float32-file.js';
+import { readJsonlRecords } from './jsonl-records.js';
+import { parseQrels } from './qrels.js';
+
+/**
+ * Reads a folder in vdb-bench's own format (DATASET_FORMAT.md) and enforces every rule, failing
+ * on the first broken one with a DatasetError naming the file and line (or byte offset).
+ * Text files stream line by line and vectors land straight in shared memory, so a million
+ * chunks cost little beyond their float32 bytes.
+ */
+export async function readNativeDataset(dir: string): Promise<Dataset> {
+  const hash = createHash('sha256');
+  const manifestFile = join(dir, 'dataset.json');
+  const manifestText = await readFile(manifestFile).catch(() => {
+    throw new DatasetError(manifestFile, '', 'missing (required by the dataset format)');
+  });
+  hash.update(manifestText);
+  const manifest = parseManifest(manifestFile, manifestText.toString('utf8'));
+
+  const docsFile = join(dir, 'docs.jsonl');
+  const docs = await readJsonlRecords(docsFile, docRecordSchema, (d) => d.id, hash);
+  expectLines(docsFile, docs.length, manifest.count, 'count');
+
+  const queriesFile = join(dir, 'queries.jsonl');
+  const queries = await readJsonlRecords(queriesFile, queryRecordSchema, (q) => q.id, hash);
+  expectLines(queriesFile, queries.length, manifest.queries, 'queries');
+
+  const { dims, metric } = manifest;
+  const vectors = await readFloat32File(join(dir, 'vectors.f32'), manifest.count, dims, metric, hash, 'count');
+  const queryVectors = await readFloat32File(join(dir, 'query_vectors.f32'), manifest.queries, dims, metric, hash, 'queries');
+
+  const qrelsFile = join(dir, 'qrels.tsv');
+  const qrelsText = await readFile(qrelsFile).catch(() => undefined);
+  if (qrelsText) hash.update(qrelsText);
+  const qrels = qrelsText
+    ? parseQrels(qrelsFile, qrelsText.toString('utf8'), new Set(queries.map((q) => q.id)), new Set(docs.map((d) => d.id)))
+    : new Map<string, Map<string, number>>();
+
+  return {
+    dir,
+    manifest,
+    docs,
+    vectors,
+    queries,
+    queryVectors,
+    qrels,
+    contentHash: hash.digest('hex'),
+    format: 'vdb-bench',
+    groundTruthDir: join(dir, '.ground-truth'),
+  };
+}
+
+function expectLines(file: string, lines: number, expected: number, countField: string): void {
+  if (lines !== expected) {
+    throw new DatasetError(file, String(lines), `has ${lines} lines but dataset.json "${countField}" is ${expected}`);
+  }
+}
+
+function parseManifest(file: string, text: string): DatasetManifest {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new DatasetError(file, '', `not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = datasetManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DatasetError(file, '', `field "${issue?.path.join('.')}": ${issue?.message}`);
+  }
+  return parsed.data;
+}
