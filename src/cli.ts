@@ -12,7 +12,9 @@ import { listDatasets } from './datasets/dataset-catalog.js';
 import { writeSyntheticDataset } from './datasets/synthetic.js';
 import { renderMarkdown } from './report/markdown-report.js';
 import { renderCompose } from './report/compose-file.js';
-import { DEFAULT_THRESHOLDS, compareResults, renderComparison } from './report/compare.js';
+import { DEFAULT_THRESHOLDS } from './report/compare.js';
+import { runCompare } from './report/compare-command.js';
+import { writeReport } from './report/report-files.js';
 import { terminalProgress } from './cli/terminal-progress.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
 import { TOOL_VERSION } from './version.js';
@@ -175,29 +177,58 @@ program
 
 program
   .command('report')
-  .description('render a results file as markdown')
+  .description('render a results file as markdown; with --out or --html also its SVG charts beside it')
   .argument('<results.json>')
-  .option('--out <file>', 'write to a file instead of stdout')
-  .action(async (file: string, o: { out?: string }) => {
-    const markdown = renderMarkdown(await readResults(file));
-    if (o.out) await writeFile(o.out, markdown);
-    else process.stdout.write(markdown);
+  .option('--out <file>', 'write the markdown here and its charts beside it (<name>.<chart>.svg); default: stdout, no charts')
+  .option('--html', 'also write <name>.html, one self-contained page (beside --out, or beside the results file)', false)
+  .action(async (file: string, o: { out?: string; html: boolean }) => {
+    const results = await readResults(file);
+    const out = o.out ?? (o.html ? file.replace(/\.json$/, '') + '.md' : undefined);
+    if (!out) return void process.stdout.write(renderMarkdown(results));
+    const { files } = await writeReport(results, out, { html: o.html });
+    process.stderr.write(`wrote ${files.join(', ')}\n`);
   });
 
 program
   .command('compare')
-  .description('compare two results files of the same dataset; exit code 1 on a regression (for CI)')
-  .argument('<baseline.json>')
-  .argument('<current.json>')
-  .option('--latency-threshold <fraction>', 'median latency rise that counts', positiveNumber('--latency-threshold'), DEFAULT_THRESHOLDS.latency)
-  .option('--alpha <p>', 'significance level of the Mann–Whitney test', positiveNumber('--alpha'), DEFAULT_THRESHOLDS.alpha)
+  .description(
+    'CI gate: compare interleaved rounds of a baseline and a candidate (README "CI regression gate"); ' +
+      'exit 0 no regression, 1 regression, 2 not comparable',
+  )
+  .argument('[files...]', 'baseline.json current.json: one round (same as --baseline b.json --current c.json)')
+  .option('--baseline <files...>', 'baseline results files, one per round')
+  .option('--current <files...>', 'candidate results files, one per round, in the same round order')
+  .option('--latency-threshold <fraction>', 'latency rise that counts', positiveNumber('--latency-threshold'), DEFAULT_THRESHOLDS.latency)
+  .option('--alpha <p>', 'significance level of the t test across rounds', positiveNumber('--alpha'), DEFAULT_THRESHOLDS.alpha)
   .option('--quality-drop <delta>', 'recall / nDCG@10 drop that counts', positiveNumber('--quality-drop'), DEFAULT_THRESHOLDS.quality)
-  .action(async (baselineFile: string, currentFile: string, o: { latencyThreshold: number; alpha: number; qualityDrop: number }) => {
-    const thresholds = { latency: o.latencyThreshold, alpha: o.alpha, quality: o.qualityDrop };
-    const rows = compareResults(await readResults(baselineFile), await readResults(currentFile), thresholds);
-    process.stdout.write(renderComparison(rows, thresholds));
-    if (rows.some((r) => r.verdict === 'regression')) process.exitCode = 1;
+  .option('--smaller-is-better <file>', 'write the current side\'s latencies as github-action-benchmark customSmallerIsBetter JSON')
+  .option('--bigger-is-better <file>', 'write its quality and throughput as customBiggerIsBetter JSON')
+  .action(async (files: string[], o: CompareOptions) => {
+    if (files.length > 0 && (o.baseline || o.current)) throw new Error('compare: give either two files or --baseline/--current, not both');
+    if (files.length > 0 && files.length !== 2) throw new Error(`compare: expected baseline.json current.json, got ${files.length} file(s)`);
+    const baselineFiles = o.baseline ?? files.slice(0, 1);
+    const currentFiles = o.current ?? files.slice(1, 2);
+    if (baselineFiles.length === 0 || currentFiles.length === 0) throw new Error('compare: --baseline and --current each need a results file');
+    const { markdown, exitCode } = await runCompare({
+      baselineFiles,
+      currentFiles,
+      thresholds: { latency: o.latencyThreshold, alpha: o.alpha, quality: o.qualityDrop },
+      smallerIsBetterFile: o.smallerIsBetter,
+      biggerIsBetterFile: o.biggerIsBetter,
+    });
+    process.stdout.write(markdown);
+    process.exitCode = exitCode;
   });
+
+interface CompareOptions {
+  baseline?: string[];
+  current?: string[];
+  latencyThreshold: number;
+  alpha: number;
+  qualityDrop: number;
+  smallerIsBetter?: string;
+  biggerIsBetter?: string;
+}
 
 program
   .command('stores')

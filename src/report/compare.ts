@@ -1,93 +1,130 @@
 import { markdownTable } from 'markdown-table';
+import { median } from 'simple-statistics';
 import type { Results, SearchResult, StoreResult } from '../bench/results/results-schema.js';
-import { latencyShift } from './latency-shift.js';
+import { storeKey, type NamedResults } from './comparability.js';
 import { ms, ratio } from './format.js';
+import { roundShift } from './round-shift.js';
 
 export interface CompareThresholds {
-  /** A median latency rise beyond this fraction (and significant) is a regression. */
+  /** A latency rise beyond this fraction (and significant across rounds) is a regression. */
   readonly latency: number;
-  /** Significance level of the Mann–Whitney test. */
+  /** Significance level of the one-sided t test across rounds. */
   readonly alpha: number;
-  /** A drop of recall or nDCG@10 beyond this (absolute) is a regression; quality is deterministic. */
+  /** A drop of mean recall or nDCG@10 beyond this (absolute) is a regression. */
   readonly quality: number;
 }
 
-export const DEFAULT_THRESHOLDS: CompareThresholds = { latency: 0.1, alpha: 0.01, quality: 0.01 };
+/**
+ * Defaults chosen for catching a 10% slowdown: a 5% floor keeps a real but small shift (or the
+ * residue of noise) from failing a pull request, and alpha 0.05 with 2+ degrees of freedom asks
+ * the rounds to agree. README "CI regression gate" has the measured error rates.
+ */
+export const DEFAULT_THRESHOLDS: CompareThresholds = { latency: 0.05, alpha: 0.05, quality: 0.01 };
 
-export type Verdict = 'regression' | 'improvement' | 'unchanged';
+export type Verdict = 'regression' | 'improvement' | 'unchanged' | 'not judged';
 
 export interface ComparisonRow {
   readonly store: string;
   readonly workload: string;
-  readonly metric: string;
+  readonly metric: 'p50 ms' | 'recall' | 'nDCG@10';
+  /** Latency: geometric mean of the per-round medians; quality: mean over rounds. */
   readonly baseline: number;
   readonly current: number;
   readonly detail: string;
   readonly verdict: Verdict;
 }
 
+type Ok = Extract<SearchResult, { status: 'ok' }>;
+type Pick = (s: StoreResult) => SearchResult | undefined;
+
 /**
- * Compares two results files of the same dataset, store by store and workload by workload:
- * latency by a significance test on every raw sample, quality by a fixed tolerance.
+ * Compares interleaved rounds store by store and workload by workload. Round i is baseline[i]
+ * and current[i], run back to back; callers check comparability first (comparabilityProblems).
+ * Latency is judged across rounds (roundShift); quality by a fixed tolerance on the mean, since
+ * it barely moves between runs of the same server.
  */
-export function compareResults(baseline: Results, current: Results, t: CompareThresholds): ComparisonRow[] {
-  if (baseline.dataset.contentHash !== current.dataset.contentHash) {
-    throw new Error(
-      `not comparable: baseline measured dataset ${baseline.dataset.name} (${baseline.dataset.contentHash.slice(0, 12)}), ` +
-        `current ${current.dataset.name} (${current.dataset.contentHash.slice(0, 12)})`,
-    );
-  }
+export function compareRounds(
+  baseline: readonly NamedResults[],
+  current: readonly NamedResults[],
+  t: CompareThresholds,
+): ComparisonRow[] {
   const rows: ComparisonRow[] = [];
-  for (const now of current.stores) {
-    const key = storeKey(now);
-    const before = baseline.stores.find((s) => storeKey(s) === key);
-    if (!before) continue;
-    for (const [workload, pick] of searchWorkloads(current)) {
-      const a = pick(before);
-      const b = pick(now);
-      if (a?.status !== 'ok' || b?.status !== 'ok') continue;
-      rows.push(latencyRow(key, workload, a, b, t));
-      for (const metric of ['recall', 'ndcg10'] as const) {
-        const x = a[metric];
-        const y = b[metric];
-        if (x === undefined || y === undefined) continue;
-        const verdict: Verdict = y < x - t.quality ? 'regression' : y > x + t.quality ? 'improvement' : 'unchanged';
-        rows.push({ store: key, workload, metric, baseline: x, current: y, detail: `${signed(y - x, 3)}`, verdict });
+  const reference = (current[0] as NamedResults).results;
+  const keys = reference.stores.map(storeKey).filter((key) => baseline[0]?.results.stores.some((s) => storeKey(s) === key));
+  for (const key of keys) {
+    for (const [workload, pick] of searchWorkloads(reference)) {
+      const before = baseline.map((b) => pickIn(b.results, key, pick));
+      const after = current.map((c) => pickIn(c.results, key, pick));
+      // A workload the store does not support (on both sides) has nothing to compare.
+      if (before.every((r) => r?.status === 'unsupported') && after.every((r) => r?.status === 'unsupported')) continue;
+      if (before.every((r) => r === undefined) && after.every((r) => r === undefined)) continue;
+      const failedRound = after.findIndex((r) => r?.status !== 'ok');
+      if (failedRound >= 0 && before.every((r) => r?.status === 'ok')) {
+        rows.push(failedRow(key, workload, `${describe(after[failedRound])} in ${current[failedRound]?.file}`));
+        continue;
+      }
+      if (!before.every(isOk) || !after.every(isOk)) {
+        rows.push({ store: key, workload, metric: 'p50 ms', baseline: Number.NaN, current: Number.NaN, detail: 'not ok in every baseline round', verdict: 'not judged' });
+        continue;
+      }
+      rows.push(latencyRow(key, workload, before, after, t));
+      for (const [metric, field] of [['recall', 'recall'], ['nDCG@10', 'ndcg10']] as const) {
+        const x = before.map((r) => r[field]);
+        const y = after.map((r) => r[field]);
+        if (x.some((v) => v === undefined) || y.some((v) => v === undefined)) continue;
+        const a = mean(x as number[]);
+        const b = mean(y as number[]);
+        const verdict: Verdict = b < a - t.quality ? 'regression' : b > a + t.quality ? 'improvement' : 'unchanged';
+        rows.push({ store: key, workload, metric, baseline: a, current: b, detail: signed(b - a, 3), verdict });
       }
     }
   }
   return rows;
 }
 
-function latencyRow(
-  store: string,
-  workload: string,
-  a: Extract<SearchResult, { status: 'ok' }>,
-  b: Extract<SearchResult, { status: 'ok' }>,
-  t: CompareThresholds,
-): ComparisonRow {
-  const shift = latencyShift(a.latenciesMs, b.latenciesMs);
-  let verdict: Verdict = 'unchanged';
-  if (shift.medianRatio > 1 + t.latency && shift.pSlower < t.alpha) verdict = 'regression';
-  if (shift.medianRatio < 1 / (1 + t.latency) && shift.pFaster < t.alpha) verdict = 'improvement';
-  const p = verdict === 'improvement' ? shift.pFaster : shift.pSlower;
-  return {
-    store,
-    workload,
-    metric: 'p50 ms',
-    baseline: a.latency.p50Ms,
-    current: b.latency.p50Ms,
-    detail: `${signed((shift.medianRatio - 1) * 100, 1)}% (p=${p < 0.0001 ? '<0.0001' : p.toFixed(4)})`,
-    verdict,
-  };
+/** The median latency of one timed pass: from every raw sample when the file has them. */
+export function passMedian(r: Ok): number {
+  return r.latenciesMs.length > 0 ? median([...r.latenciesMs]) : r.latency.p50Ms;
 }
 
-function searchWorkloads(r: Results): Array<[string, (s: StoreResult) => SearchResult | undefined]> {
+function latencyRow(store: string, workload: string, before: readonly Ok[], after: readonly Ok[], t: CompareThresholds): ComparisonRow {
+  const a = before.map(passMedian);
+  const b = after.map(passMedian);
+  const shift = roundShift(a, b);
+  const base = { store, workload, metric: 'p50 ms' as const, baseline: geometricMean(a), current: geometricMean(b) };
+  const change = `${signed(shift.change * 100, 1)}%`;
+  if (shift.pSlower === undefined || shift.pFaster === undefined) {
+    return { ...base, detail: `${change} (1 round: run at least 2 interleaved rounds to judge latency)`, verdict: 'not judged' };
+  }
+  let verdict: Verdict = 'unchanged';
+  if (shift.change > t.latency && shift.pSlower < t.alpha) verdict = 'regression';
+  if (shift.change < 1 / (1 + t.latency) - 1 && shift.pFaster < t.alpha) verdict = 'improvement';
+  const p = verdict === 'improvement' ? shift.pFaster : shift.pSlower;
+  return { ...base, detail: `${change} (p=${formatP(p)}, ${a.length} rounds)`, verdict };
+}
+
+function failedRow(store: string, workload: string, detail: string): ComparisonRow {
+  return { store, workload, metric: 'p50 ms', baseline: Number.NaN, current: Number.NaN, detail, verdict: 'regression' };
+}
+
+function describe(r: SearchResult | undefined): string {
+  if (!r) return 'missing';
+  if (r.status === 'failed') return `failed (${r.error.split('\n')[0]})`;
+  return r.status === 'unsupported' ? 'unsupported' : 'ok';
+}
+
+function isOk(r: SearchResult | undefined): r is Ok {
+  return r?.status === 'ok';
+}
+
+function pickIn(results: Results, key: string, pick: Pick): SearchResult | undefined {
+  const s = results.stores.find((x) => storeKey(x) === key);
+  return s ? pick(s) : undefined;
+}
+
+export function searchWorkloads(r: Results): Array<[string, Pick]> {
   return [
-    ...r.config.kValues.map((k, i): [string, (s: StoreResult) => SearchResult | undefined] => [
-      `vector k=${k}`,
-      (s) => s.workloads.vector?.[i],
-    ]),
+    ...r.config.kValues.map((k, i): [string, Pick] => [`vector k=${k}`, (s) => s.workloads.vector?.[i]]),
     ['vector filtered', (s) => s.workloads.filteredVector],
     ['full text', (s) => s.workloads.fullText],
     ['dify hybrid', (s) => s.workloads.difyHybrid],
@@ -95,16 +132,24 @@ function searchWorkloads(r: Results): Array<[string, (s: StoreResult) => SearchR
   ];
 }
 
-function storeKey(s: StoreResult): string {
-  return `${s.store}${s.profile === 'dify' ? '' : `:${s.profile}`}`;
+function mean(values: readonly number[]): number {
+  return values.reduce((a, v) => a + v, 0) / values.length;
+}
+
+function geometricMean(values: readonly number[]): number {
+  return Math.exp(mean(values.map(Math.log)));
+}
+
+function formatP(p: number): string {
+  return p < 0.0001 ? '<0.0001' : p.toFixed(4);
 }
 
 function signed(v: number, digits: number): string {
   return `${v >= 0 ? '+' : ''}${v.toFixed(digits)}`;
 }
 
-export function renderComparison(rows: readonly ComparisonRow[], t: CompareThresholds): string {
-  const format = (r: ComparisonRow, v: number): string => (r.metric === 'p50 ms' ? ms(v) : ratio(v));
+export function renderComparison(rows: readonly ComparisonRow[], t: CompareThresholds, notes: readonly string[] = []): string {
+  const format = (r: ComparisonRow, v: number): string => (Number.isNaN(v) ? '–' : r.metric === 'p50 ms' ? ms(v) : ratio(v));
   const regressions = rows.filter((r) => r.verdict === 'regression').length;
   const table = markdownTable(
     [
@@ -121,9 +166,12 @@ export function renderComparison(rows: readonly ComparisonRow[], t: CompareThres
     ],
     { align: ['l', 'l', 'l', 'r', 'r', 'r', 'l'] },
   );
+  const noteLines = notes.map((n) => `- ${n}\n`).join('');
   return (
-    `${table}\n\n${regressions} regression(s). A latency regression is a median rise above ` +
-    `${(t.latency * 100).toFixed(0)}% that a one-sided Mann–Whitney test finds significant at ` +
-    `p < ${t.alpha}; a quality regression is a drop of more than ${t.quality} in recall or nDCG@10.\n`
+    `${table}\n\n${regressions} regression(s). Latency: per-round medians, round i being baseline i and current i run ` +
+    `back to back; a regression is a change (geometric mean of the per-round ratios) above ` +
+    `${(t.latency * 100).toFixed(0)}% that a one-sided t test across rounds finds significant at p < ${t.alpha}. ` +
+    `Quality: a drop of the mean recall or nDCG@10 by more than ${t.quality}.\n` +
+    (noteLines ? `\n${noteLines}` : '')
   );
 }
