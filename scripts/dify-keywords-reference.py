@@ -15,9 +15,12 @@ Copied from langgenius/dify (read through the project's code-search tool, 2026-1
 
 Two Dify rules, both produced here:
   - "dify-current": extract_tags(topK=max_keywords_per_chunk or 10), so WeightRerankRunner's None
-    becomes 10 (the handler after PR #28586, merged 2025-11-26, and its later revisions).
+    becomes 10 (commit 02251d5..., the TF-IDF-loader rewrite that followed PR #28586, merged
+    2025-11-26; the release that first shipped `or 10` is not pinned down).
   - "dify-legacy": extract_tags(topK=max_keywords_per_chunk), None means every tag (Dify releases
-    before that change).
+    before that rewrite, e.g. commit 5bda8d0266d9f3ef0da2748d571a9b225b679bce).
+  Not copied: a newer revision wraps the tokenizer so katakana runs stay whole and full-width
+  letters/digits fold to ASCII; it changes nothing for text without those characters.
 
 Run (a private venv, nothing installed system-wide):
   python3 -m venv /tmp/jieba-venv && /tmp/jieba-venv/bin/pip install jieba==0.42.1

@@ -9,10 +9,12 @@ export type KeywordExtractor = (text: string) => ReadonlySet<string>;
  * it with max_keywords_per_chunk=None for the query and for every candidate.
  *
  * - 'dify-current': `extract_tags(topK=max_keywords_per_chunk or 10)`, so None becomes 10 tags
- *   (commit 02251d5296b0d72019436fe93d9b5f6f469df8f6; the handler rewritten by PR #28586, merged
- *   2025-11-26, and kept in its later revisions).
+ *   (commit 02251d5296b0d72019436fe93d9b5f6f469df8f6, and the newest revision seen, which also
+ *   keeps katakana runs whole). It came with the TF-IDF-loader rewrite after PR #28586 (merged
+ *   2025-11-26); one revision of that rewrite still passed None through, and which Dify release
+ *   first shipped `or 10` is not pinned down here.
  * - 'dify-legacy': `extract_tags(topK=max_keywords_per_chunk)`, None meaning every tag (e.g. commit
- *   5bda8d0266d9f3ef0da2748d571a9b225b679bce; Dify releases before that rewrite).
+ *   5bda8d0266d9f3ef0da2748d571a9b225b679bce; Dify releases before that rewrite, 0.6.x to 1.10.x).
  */
 export type KeywordRule = 'dify-current' | 'dify-legacy';
 
