@@ -19,7 +19,7 @@ export const VECTORDBBENCH_TRAIN = /^(shuffle_)?train(-\d+-of-\d+)?\.parquet$/;
  */
 export async function detectFormat(path: string): Promise<{ format: DatasetFormat; path: string }> {
   const info = await stat(path).catch(() => undefined);
-  if (!info) throw new DatasetError(path, '', 'no such file or folder (--dataset)');
+  if (!info) throw new DatasetError(path, '', 'no such file or folder');
   if (info.isFile()) {
     if (HDF5.test(path)) return { format: 'ann-benchmarks', path };
     throw new DatasetError(path, '', 'a file dataset must be ann-benchmarks HDF5 (.hdf5 or .h5); other formats are folders');

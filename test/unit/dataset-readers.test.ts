@@ -65,7 +65,7 @@ describe('format detection', () => {
     const empty = join(dir, 'empty');
     await mkdir(empty);
     await expect(detectFormat(empty)).rejects.toThrow(`${empty}: no dataset format recognised: expected dataset.json`);
-    await expect(detectFormat(join(dir, 'nope'))).rejects.toThrow(`${join(dir, 'nope')}: no such file or folder (--dataset)`);
+    await expect(detectFormat(join(dir, 'nope'))).rejects.toThrow(`${join(dir, 'nope')}: no such file or folder`);
   });
 
   it('still reads vdb-bench folders through readDataset', async () => {
