@@ -10,6 +10,7 @@ import { readResults } from './bench/results/results-file.js';
 import { readDataset } from './datasets/read-dataset.js';
 import { listDatasets } from './datasets/dataset-catalog.js';
 import { writeSyntheticDataset } from './datasets/synthetic.js';
+import { addDatasetCommands } from './datasets/datasets-cli.js';
 import { renderMarkdown } from './report/markdown-report.js';
 import { renderCompose } from './report/compose-file.js';
 import { DEFAULT_THRESHOLDS } from './report/compare.js';
@@ -346,6 +347,8 @@ interface GenerateOptions {
   seed: number;
   chunksPerDocument: number;
 }
+
+addDatasetCommands(datasets);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
