@@ -1,0 +1,69 @@
+import { createServer, connect, type Server, type Socket } from 'node:net';
+
+/**
+ * A TCP proxy on 127.0.0.1 that makes the server behind it slower by a fixed fraction: for each
+ * request (the first client bytes after a response) it times the server until its first reply
+ * bytes, then holds those bytes for `slowdown` × that time before passing them on. So a 10%
+ * slowdown is 10% more server time for every request of every workload, as a slower build of the
+ * server would be, and it happens in the timed path: the harness measures it like any latency.
+ * Results are never edited. With slowdown 0 it only forwards, so a baseline through the proxy
+ * carries the same proxy cost as the slowed candidate.
+ */
+export interface DelayProxy {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Longest hold for one reply: a stalled request must not turn into a stalled proxy. */
+const MAX_HOLD_NS = 1_000_000_000n;
+
+export async function startDelayProxy(targetPort: number, slowdown: number, host = '127.0.0.1'): Promise<DelayProxy> {
+  if (!(slowdown >= 0 && slowdown <= 1)) throw new Error(`delay proxy: slowdown must be in [0, 1], got ${slowdown}`);
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect({ host, port: targetPort });
+    sockets.add(client).add(upstream);
+    client.setNoDelay(true);
+    upstream.setNoDelay(true);
+    let requestStart: bigint | undefined;
+    client.on('data', (chunk) => {
+      requestStart ??= process.hrtime.bigint();
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => {
+      if (requestStart !== undefined && slowdown > 0) {
+        const now = process.hrtime.bigint();
+        const hold = BigInt(Math.round(Number(now - requestStart) * slowdown));
+        // A busy wait, not a timer: timers have millisecond granularity and a vector search here
+        // takes well under one, so a timer would add far more than the fraction asked for.
+        const until = now + (hold < MAX_HOLD_NS ? hold : MAX_HOLD_NS);
+        while (process.hrtime.bigint() < until) {
+          // spin
+        }
+      }
+      requestStart = undefined;
+      client.write(chunk);
+    });
+    const end = (): void => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on('close', end).on('error', end);
+    upstream.on('close', end).on('error', end);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('delay proxy: no TCP address');
+  return {
+    port: address.port,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,215 @@
+/**
+ * Measures the CI gate's error rates on this machine (README "CI regression gate"):
+ *  - false alarms: A/A decisions, baseline and candidate identical;
+ *  - detection: the candidate's server made --slowdown slower in the timed path by a delay
+ *    proxy between client and server (scripts/gate/delay-proxy.ts), never by editing results.
+ * Each decision is what the workflow does: --rounds interleaved rounds, each a fresh `bench run`
+ * process per side (scripts/gate/proxied-run.ts: `bench run` through the proxy), then `bench
+ * compare` over the rounds. One round runs three sides, B (baseline), A (identical) and D
+ * (slowed), in a rotating order, so every decision yields one A/A verdict (B vs A) and one
+ * detection verdict (B vs D) from runs interleaved exactly as in CI.
+ *
+ *   npx tsx scripts/measure-gate.ts --stores pgvector --dataset datasets/linux-doc-mini \
+ *     --rounds 3 --pairs 20 --slowdown 0.1 --load none --max-minutes 25 --out-dir .vdb-bench/gate-measure/none
+ *
+ * Bounded: each run has a timeout, and no decision starts that would end past --max-minutes.
+ * --load steady adds a process spinning one core for the whole measurement (a noisy neighbour).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import { readResults } from '../src/bench/results/results-file.js';
+import { DEFAULT_THRESHOLDS, compareRounds, type ComparisonRow } from '../src/report/compare.js';
+import { runCompare } from '../src/report/compare-command.js';
+import { intList, positiveInt, positiveNumber } from '../src/cli/parse-options.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+
+const o = new Command('measure-gate')
+  .option('--stores <list>', 'stores to gate on', 'pgvector')
+  .option('--dataset <dir>', 'dataset', 'datasets/linux-doc-mini')
+  .option('--rounds <n>', 'interleaved rounds per decision (as the workflow)', positiveInt('--rounds'), 3)
+  .option('--pairs <n>', 'decisions (each one A/A and one detection)', positiveInt('--pairs'), 20)
+  .option('--slowdown <fraction>', 'injected server slowdown for detection', positiveNumber('--slowdown'), 0.1)
+  .addOption(new Option('--load <kind>', 'another process loading the CPU').choices(['none', 'steady']).default('none'))
+  .option('--max-minutes <m>', 'stop starting decisions after this', positiveNumber('--max-minutes'), 25)
+  .option('--run-timeout <s>', 'seconds one benchmark run may take', positiveNumber('--run-timeout'), 240)
+  .option('--k <list>', 'k values of the short benchmark', intList('--k'), [4])
+  .requiredOption('--out-dir <dir>', 'where runs and the summary go')
+  .parse()
+  .opts<{
+    stores: string;
+    dataset: string;
+    rounds: number;
+    pairs: number;
+    slowdown: number;
+    load: 'none' | 'steady';
+    maxMinutes: number;
+    runTimeout: number;
+    k: number[];
+    outDir: string;
+  }>();
+
+type Side = 'B' | 'A' | 'D';
+const ORDERS: readonly (readonly Side[])[] = [
+  ['B', 'A', 'D'],
+  ['A', 'D', 'B'],
+  ['D', 'B', 'A'],
+];
+
+interface Decision {
+  readonly index: number;
+  readonly seconds: number;
+  readonly aaExit: number;
+  readonly detectionExit: number;
+  /** Per store: did the A/A comparison flag any regression; did the detection one. */
+  readonly flagged: Record<string, { aa: boolean; detection: boolean }>;
+  readonly aaRows: readonly ComparisonRow[];
+  readonly detectionRows: readonly ComparisonRow[];
+  readonly failedRuns: number;
+}
+
+const started = Date.now();
+const outDir = resolve(o.outDir);
+const command = `npx tsx scripts/measure-gate.ts ${process.argv.slice(2).join(' ')}`;
+
+/** One `bench run` through the proxy, in its own process as in CI; resolves to its exit code. */
+function benchRun(out: string, slowdown: number): Promise<number> {
+  const args = [
+    '--import', 'tsx', join(ROOT, 'scripts/gate/proxied-run.ts'),
+    '--stores', o.stores, '--dataset', o.dataset, '--out', out, '--slowdown', String(slowdown), '--k', o.k.join(','),
+  ];
+  return new Promise((done) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    const timer = setTimeout(() => child.kill('SIGTERM'), o.runTimeout * 1000);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      done(code ?? 1);
+    });
+  });
+}
+
+function startLoad(): ChildProcess | undefined {
+  if (o.load === 'none') return undefined;
+  // Spins one core until killed, and ends itself after the budget in any case.
+  const ms = Math.ceil(o.maxMinutes * 60_000 + 600_000);
+  return spawn(process.execPath, ['-e', `const end = Date.now() + ${ms}; while (Date.now() < end) {}`], { stdio: 'ignore' });
+}
+
+function wilsonUpper(k: number, n: number): number {
+  if (n === 0) return 1;
+  const z = 1.959964;
+  const p = k / n;
+  const centre = p + (z * z) / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return (centre + margin) / (1 + (z * z) / n);
+}
+
+function wilsonLower(k: number, n: number): number {
+  return 1 - wilsonUpper(n - k, n);
+}
+
+async function decide(index: number): Promise<Decision> {
+  const t0 = Date.now();
+  const files: Record<Side, string[]> = { B: [], A: [], D: [] };
+  let failedRuns = 0;
+  for (let r = 0; r < o.rounds; r++) {
+    for (const side of ORDERS[(index * o.rounds + r) % ORDERS.length] as readonly Side[]) {
+      const out = join(outDir, 'runs', `d${String(index).padStart(2, '0')}-r${r}-${side}.json`);
+      const code = await benchRun(out, side === 'D' ? o.slowdown : 0);
+      if (code !== 0) failedRuns++;
+      files[side].push(out);
+    }
+  }
+  const aa = await runCompare({ baselineFiles: files.B, currentFiles: files.A, thresholds: DEFAULT_THRESHOLDS });
+  const det = await runCompare({ baselineFiles: files.B, currentFiles: files.D, thresholds: DEFAULT_THRESHOLDS });
+  const named = async (list: string[]) => Promise.all(list.map(async (file) => ({ file, results: await readResults(file) })));
+  const aaRows = aa.exitCode === 2 ? [] : compareRounds(await named(files.B), await named(files.A), DEFAULT_THRESHOLDS);
+  const detectionRows = det.exitCode === 2 ? [] : compareRounds(await named(files.B), await named(files.D), DEFAULT_THRESHOLDS);
+  const flagged: Decision['flagged'] = {};
+  for (const store of new Set([...aaRows, ...detectionRows].map((r) => r.store))) {
+    flagged[store] = {
+      aa: aaRows.some((r) => r.store === store && r.verdict === 'regression'),
+      detection: detectionRows.some((r) => r.store === store && r.verdict === 'regression'),
+    };
+  }
+  return { index, seconds: (Date.now() - t0) / 1000, aaExit: aa.exitCode, detectionExit: det.exitCode, flagged, aaRows, detectionRows, failedRuns };
+}
+
+function summarize(decisions: readonly Decision[], stoppedBy: string): string {
+  const stores = [...new Set(decisions.flatMap((d) => Object.keys(d.flagged)))];
+  const lines = [
+    `# CI gate error rates: ${o.stores} on ${o.dataset}`,
+    '',
+    `Command: \`${command}\``,
+    '',
+    `Decisions: ${decisions.length} (asked ${o.pairs}; ${stoppedBy}), ${o.rounds} interleaved rounds each, ` +
+      `injected slowdown ${(o.slowdown * 100).toFixed(0)}% of server time, load: ${o.load}, ` +
+      `thresholds: ${(DEFAULT_THRESHOLDS.latency * 100).toFixed(0)}% and alpha ${DEFAULT_THRESHOLDS.alpha}, ` +
+      `${((Date.now() - started) / 60000).toFixed(1)} min, runs that failed: ${decisions.reduce((a, d) => a + d.failedRuns, 0)}.`,
+    '',
+    '| store | A/A flagged (false alarms) | 95% upper bound | slowdown caught | 95% lower bound |',
+    '| :-- | --: | --: | --: | --: |',
+  ];
+  for (const store of stores) {
+    const n = decisions.filter((d) => d.flagged[store]).length;
+    const fa = decisions.filter((d) => d.flagged[store]?.aa).length;
+    const hit = decisions.filter((d) => d.flagged[store]?.detection).length;
+    lines.push(
+      `| ${store} | ${fa}/${n} | ${(wilsonUpper(fa, n) * 100).toFixed(0)}% | ${hit}/${n} | ${(wilsonLower(hit, n) * 100).toFixed(0)}% |`,
+    );
+  }
+  lines.push('', 'Per workload: mean (min…max) change the gate computed over the decisions; A/A shows the noise left after interleaving.', '');
+  lines.push('| store | workload | A/A change | A/A flagged | slowed change | slowed flagged |', '| :-- | :-- | --: | --: | --: | --: |');
+  const keyOf = (r: ComparisonRow): string => `${r.store}|${r.workload}`;
+  const latency = (rows: readonly ComparisonRow[]) => rows.filter((r) => r.metric === 'p50 ms' && Number.isFinite(r.baseline));
+  const keys = [...new Set(decisions.flatMap((d) => latency(d.aaRows).map(keyOf)))];
+  const stat = (values: number[]): string =>
+    values.length === 0
+      ? '–'
+      : `${fmt(values.reduce((a, v) => a + v, 0) / values.length)} (${fmt(Math.min(...values))}…${fmt(Math.max(...values))})`;
+  for (const key of keys) {
+    const pick = (f: (d: Decision) => readonly ComparisonRow[]) => decisions.flatMap((d) => latency(f(d)).filter((r) => keyOf(r) === key));
+    const aa = pick((d) => d.aaRows);
+    const det = pick((d) => d.detectionRows);
+    const [store, workload] = key.split('|');
+    lines.push(
+      `| ${store} | ${workload} | ${stat(aa.map((r) => r.current / r.baseline - 1))} | ${aa.filter((r) => r.verdict === 'regression').length}/${aa.length} | ` +
+        `${stat(det.map((r) => r.current / r.baseline - 1))} | ${det.filter((r) => r.verdict === 'regression').length}/${det.length} |`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function fmt(v: number): string {
+  return `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
+}
+
+await mkdir(join(outDir, 'runs'), { recursive: true });
+const load = startLoad();
+const decisions: Decision[] = [];
+let stoppedBy = 'all done';
+try {
+  for (let i = 0; i < o.pairs; i++) {
+    const elapsed = (Date.now() - started) / 1000;
+    const typical = decisions.length ? decisions.reduce((a, d) => a + d.seconds, 0) / decisions.length : 0;
+    if (elapsed + typical > o.maxMinutes * 60) {
+      stoppedBy = `stopped by --max-minutes ${o.maxMinutes}`;
+      break;
+    }
+    const d = await decide(i);
+    decisions.push(d);
+    process.stderr.write(
+      `decision ${i + 1}: ${d.seconds.toFixed(0)} s, A/A exit ${d.aaExit}, detection exit ${d.detectionExit}, ` +
+        `${Object.entries(d.flagged).map(([s, f]) => `${s} aa=${f.aa} det=${f.detection}`).join('; ')}\n`,
+    );
+    await writeFile(join(outDir, 'decisions.json'), `${JSON.stringify(decisions, null, 1)}\n`);
+    await writeFile(join(outDir, 'summary.md'), summarize(decisions, 'in progress'));
+  }
+} finally {
+  if (load?.pid) process.kill(load.pid, 'SIGKILL');
+}
+const summary = summarize(decisions, stoppedBy);
+await writeFile(join(outDir, 'summary.md'), summary);
+process.stdout.write(summary);
