@@ -17,6 +17,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { readResults } from '../src/bench/results/results-file.js';
@@ -63,14 +64,19 @@ interface Decision {
   readonly seconds: number;
   readonly aaExit: number;
   readonly detectionExit: number;
-  /** Per store: did the A/A comparison flag any regression; did the detection one. */
-  readonly flagged: Record<string, { aa: boolean; detection: boolean }>;
+  /**
+   * Per store: did the A/A comparison (B baseline, A current) flag a regression; the reverse A/A
+   * (A baseline, B current), which with the first makes a two-sided false-alarm count; did
+   * detection flag it (B baseline, D current), and with A as the baseline (a second, correlated try).
+   */
+  readonly flagged: Record<string, { aa: boolean; aaReverse: boolean; detection: boolean; detectionFromA: boolean }>;
   readonly aaRows: readonly ComparisonRow[];
   readonly detectionRows: readonly ComparisonRow[];
   readonly failedRuns: number;
 }
 
 const started = Date.now();
+const loadAtStart = loadavg()[0] ?? 0;
 const outDir = resolve(o.outDir);
 const command = `npx tsx scripts/measure-gate.ts ${process.argv.slice(2).join(' ')}`;
 
@@ -125,13 +131,19 @@ async function decide(index: number): Promise<Decision> {
   const aa = await runCompare({ baselineFiles: files.B, currentFiles: files.A, thresholds: DEFAULT_THRESHOLDS });
   const det = await runCompare({ baselineFiles: files.B, currentFiles: files.D, thresholds: DEFAULT_THRESHOLDS });
   const named = async (list: string[]) => Promise.all(list.map(async (file) => ({ file, results: await readResults(file) })));
-  const aaRows = aa.exitCode === 2 ? [] : compareRounds(await named(files.B), await named(files.A), DEFAULT_THRESHOLDS);
-  const detectionRows = det.exitCode === 2 ? [] : compareRounds(await named(files.B), await named(files.D), DEFAULT_THRESHOLDS);
+  const [b, a, dd] = [await named(files.B), await named(files.A), await named(files.D)];
+  const aaRows = aa.exitCode === 2 ? [] : compareRounds(b, a, DEFAULT_THRESHOLDS);
+  const detectionRows = det.exitCode === 2 ? [] : compareRounds(b, dd, DEFAULT_THRESHOLDS);
+  const reverseRows = aa.exitCode === 2 ? [] : compareRounds(a, b, DEFAULT_THRESHOLDS);
+  const fromARows = det.exitCode === 2 ? [] : compareRounds(a, dd, DEFAULT_THRESHOLDS);
+  const regressed = (rows: readonly ComparisonRow[], store: string) => rows.some((r) => r.store === store && r.verdict === 'regression');
   const flagged: Decision['flagged'] = {};
   for (const store of new Set([...aaRows, ...detectionRows].map((r) => r.store))) {
     flagged[store] = {
-      aa: aaRows.some((r) => r.store === store && r.verdict === 'regression'),
-      detection: detectionRows.some((r) => r.store === store && r.verdict === 'regression'),
+      aa: regressed(aaRows, store),
+      aaReverse: regressed(reverseRows, store),
+      detection: regressed(detectionRows, store),
+      detectionFromA: regressed(fromARows, store),
     };
   }
   return { index, seconds: (Date.now() - t0) / 1000, aaExit: aa.exitCode, detectionExit: det.exitCode, flagged, aaRows, detectionRows, failedRuns };
@@ -147,17 +159,21 @@ function summarize(decisions: readonly Decision[], stoppedBy: string): string {
     `Decisions: ${decisions.length} (asked ${o.pairs}; ${stoppedBy}), ${o.rounds} interleaved rounds each, ` +
       `injected slowdown ${(o.slowdown * 100).toFixed(0)}% of server time, load: ${o.load}, ` +
       `thresholds: ${(DEFAULT_THRESHOLDS.latency * 100).toFixed(0)}% and alpha ${DEFAULT_THRESHOLDS.alpha}, ` +
-      `${((Date.now() - started) / 60000).toFixed(1)} min, runs that failed: ${decisions.reduce((a, d) => a + d.failedRuns, 0)}.`,
+      `${((Date.now() - started) / 60000).toFixed(1)} min, runs that failed: ${decisions.reduce((a, d) => a + d.failedRuns, 0)}; ` +
+      `1-min load average ${loadAtStart.toFixed(2)} at the start, ${(loadavg()[0] ?? 0).toFixed(2)} at the end (${cpus().length} cores).`,
     '',
-    '| store | A/A flagged (false alarms) | 95% upper bound | slowdown caught | 95% lower bound |',
-    '| :-- | --: | --: | --: | --: |',
+    '| store | A/A flagged (false alarms) | 95% upper bound | A/A flagged either direction | slowdown caught | 95% lower bound | caught with A as baseline |',
+    '| :-- | --: | --: | --: | --: | --: | --: |',
   ];
   for (const store of stores) {
     const n = decisions.filter((d) => d.flagged[store]).length;
     const fa = decisions.filter((d) => d.flagged[store]?.aa).length;
+    const either = decisions.filter((d) => d.flagged[store]?.aa || d.flagged[store]?.aaReverse).length;
     const hit = decisions.filter((d) => d.flagged[store]?.detection).length;
+    const hitFromA = decisions.filter((d) => d.flagged[store]?.detectionFromA).length;
     lines.push(
-      `| ${store} | ${fa}/${n} | ${(wilsonUpper(fa, n) * 100).toFixed(0)}% | ${hit}/${n} | ${(wilsonLower(hit, n) * 100).toFixed(0)}% |`,
+      `| ${store} | ${fa}/${n} | ${(wilsonUpper(fa, n) * 100).toFixed(0)}% | ${either}/${n} | ${hit}/${n} | ` +
+        `${(wilsonLower(hit, n) * 100).toFixed(0)}% | ${hitFromA}/${n} |`,
     );
   }
   lines.push('', 'Per workload: mean (min…max) change the gate computed over the decisions; A/A shows the noise left after interleaving.', '');
@@ -202,7 +218,7 @@ try {
     decisions.push(d);
     process.stderr.write(
       `decision ${i + 1}: ${d.seconds.toFixed(0)} s, A/A exit ${d.aaExit}, detection exit ${d.detectionExit}, ` +
-        `${Object.entries(d.flagged).map(([s, f]) => `${s} aa=${f.aa} det=${f.detection}`).join('; ')}\n`,
+        `${Object.entries(d.flagged).map(([s, f]) => `${s} ${JSON.stringify(f)}`).join('; ')}, load ${loadavg()[0]?.toFixed(2)}\n`,
     );
     await writeFile(join(outDir, 'decisions.json'), `${JSON.stringify(decisions, null, 1)}\n`);
     await writeFile(join(outDir, 'summary.md'), summarize(decisions, 'in progress'));
