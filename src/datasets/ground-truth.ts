@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Dataset } from './dataset.js';
 import { mergeTopK, scanTopK, scanTopKRows, type TopK } from './exact-knn-kernel.mjs';
+import { loadOnnxRuntime, onnxTopK } from './onnx-knn.js';
 import { sharedFloat32 } from './shared-floats.js';
 
 /** Exact top-k doc ids per query (in query order), by brute force under the dataset's metric. */
@@ -48,8 +49,9 @@ export function computeGroundTruth(dataset: Dataset, k: number, filtered: boolea
 }
 
 /**
- * Exact top-k rows and scores for every query. Large scans split the docs into one range per
- * core, each scanned by a worker thread over the same shared memory, then merged.
+ * Exact top-k rows and scores for every query. Large scans go to onnxruntime's GEMM when it is
+ * installed (see onnx-knn.ts), otherwise split the docs into one range per core, each scanned by
+ * a worker thread over the same shared memory, then merged. Both give the same rows.
  */
 export async function exactTopK(dataset: Dataset, k: number, filtered: boolean, options: ScanOptions = {}): Promise<TopK> {
   const threads = options.threads ?? availableParallelism();
@@ -61,8 +63,13 @@ export async function exactTopK(dataset: Dataset, k: number, filtered: boolean, 
   const open = openQueries(nq, filters);
   const work = open.length * count * dims;
   const workers = Math.max(1, Math.min(threads, Math.ceil(work / threshold)));
+  const engine = options.engine ?? 'auto';
+  const ort = engine === 'js' || (engine === 'auto' && workers === 1) || open.length === 0 ? undefined : await loadOnnxRuntime();
+  if (engine === 'onnx' && !ort) throw new Error('ground truth: onnxruntime-node is not installed or does not load here (engine "onnx")');
   let all: TopK;
-  if (workers === 1 || open.length === 0) {
+  if (ort) {
+    all = await onnxTopK(ort, dataset.vectors, gather(dataset.queryVectors, dims, open, false), dims, metric, k, threads);
+  } else if (workers === 1 || open.length === 0) {
     all = scanTopK(dataset.vectors, gather(dataset.queryVectors, dims, open, false), dims, metric, 0, count, k);
   } else {
     const docs = dataset.vectors.buffer instanceof SharedArrayBuffer ? dataset.vectors : copyShared(dataset.vectors);
@@ -90,6 +97,11 @@ export interface ScanOptions {
   readonly threads?: number;
   /** Multiply-adds that justify one more thread (tests lower it to exercise the workers). */
   readonly workPerThread?: number;
+  /**
+   * 'auto' (default): onnxruntime's GEMM for scans big enough to need more than one thread when
+   * onnxruntime-node loads, else worker threads; 'onnx' or 'js' force one.
+   */
+  readonly engine?: 'auto' | 'onnx' | 'js';
 }
 
 interface ScanJob {

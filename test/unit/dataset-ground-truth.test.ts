@@ -57,11 +57,13 @@ describe('exact ground truth', () => {
       const d = randomDataset(metric, 403, 21, 13);
       const expected = bruteForce(d, 10, false);
       expect(computeGroundTruth(d, 10, false)).toEqual(expected);
-      const top = await exactTopK(d, 10, false, { threads: 2, workPerThread: 1 });
-      const ids = d.queries.map((_, q) => Array.from(top.rows.subarray(q * 10, (q + 1) * 10), (r) => `d${r}`));
-      expect(ids).toEqual(expected);
-      // Query 0 is doc 3 itself; its duplicates 7 and 50 tie with it and follow in row order.
-      expect(ids[0]?.slice(0, 3)).toEqual(['d3', 'd7', 'd50']);
+      for (const engine of ['js', 'onnx'] as const) {
+        const top = await exactTopK(d, 10, false, { threads: 2, workPerThread: 1, engine });
+        const ids = d.queries.map((_, q) => Array.from(top.rows.subarray(q * 10, (q + 1) * 10), (r) => `d${r}`));
+        expect(ids, engine).toEqual(expected);
+        // Query 0 is doc 3 itself; its duplicates 7 and 50 tie with it and follow in row order.
+        expect(ids[0]?.slice(0, 3), engine).toEqual(['d3', 'd7', 'd50']);
+      }
     });
   }
 
@@ -69,9 +71,19 @@ describe('exact ground truth', () => {
     const d = randomDataset('cosine', 403, 21, 13);
     const expected = bruteForce(d, 5, true);
     expect(computeGroundTruth(d, 5, true)).toEqual(expected);
-    const top = await exactTopK(d, 5, true, { threads: 2, workPerThread: 1 });
-    expect(d.queries.map((_, q) => Array.from(top.rows.subarray(q * 5, (q + 1) * 5), (r) => `d${r}`))).toEqual(expected);
+    for (const engine of ['js', 'onnx'] as const) {
+      const top = await exactTopK(d, 5, true, { threads: 2, workPerThread: 1, engine });
+      expect(d.queries.map((_, q) => Array.from(top.rows.subarray(q * 5, (q + 1) * 5), (r) => `d${r}`)), engine).toEqual(expected);
+    }
     expect(expected[1]?.every((id) => [2, 4].includes(Number(id.slice(1)) % 9))).toBe(true);
+  });
+
+  it('onnx engine: blocks of 16384 docs merge to the same answer as the JavaScript loop', async () => {
+    const d = randomDataset('l2', 40_000, 6, 8);
+    const js = await exactTopK(d, 20, false, { engine: 'js', threads: 2, workPerThread: 1 });
+    const onnx = await exactTopK(d, 20, false, { engine: 'onnx', threads: 2 });
+    expect(Array.from(onnx.rows)).toEqual(Array.from(js.rows));
+    expect(Array.from(onnx.scores)).toEqual(Array.from(js.scores));
   });
 
   it('pads with nothing when k exceeds the candidates', () => {
