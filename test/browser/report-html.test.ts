@@ -76,6 +76,7 @@ describe.each(['linux-doc-minilm-local', 'linux-doc-minilm-docker-memory'])('HTM
     for (const [i, figure] of (await page.$$('figure')).entries()) {
       await figure.screenshot({ path: join(SCREENSHOTS, `${name}.chart-${i + 1}.png`) });
     }
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.top.png`) });
     await page.close();
 
