@@ -1,3 +1,5 @@
+import type { Endpoint } from '../runtime/endpoint.js';
+
 /**
  * The contract every store implements. It is deliberately small: the harness times calls and
  * computes quality from returned ids; an adapter only translates to the store's API.
@@ -23,8 +25,6 @@ export interface Capabilities {
   readonly notes: readonly string[];
 }
 
-export type { Endpoint } from '../runtime/endpoint.js';
-import type { Endpoint } from '../runtime/endpoint.js';
 
 export interface StoreInfo {
   /** The server's own version string, as the server reports it. */

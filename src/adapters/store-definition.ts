@@ -1,6 +1,5 @@
 import type { Capabilities, StoreAdapter } from './store-adapter.js';
-import type { LocalRecipe } from '../runtime/local-recipe.js';
-import type { DockerRecipe } from '../runtime/docker-recipe.js';
+import type { ServerRecipes } from '../runtime/server-recipes.js';
 
 /**
  * A profile is one way of configuring a store: `dify` mirrors what Dify's own vdb code does;
@@ -11,11 +10,15 @@ export interface StoreProfile {
   readonly capabilities: Capabilities;
   /** Environment the server needs for this profile (e.g. a tokenizer module), added to the recipe's. */
   readonly serverEnv?: Readonly<Record<string, string>>;
+  /** A fresh adapter with the profile's config; it connects any number of sessions. */
   createAdapter(): StoreAdapter;
 }
 
-/** Everything the harness knows about one store. One file per store registers one of these. */
-export interface StoreDefinition {
+/**
+ * Everything the harness knows about one store. One file per store registers one of these. Its
+ * `name`, `local` and `docker` (ServerRecipes) are what the runtimes read.
+ */
+export interface StoreDefinition extends ServerRecipes {
   /** Dify's VECTOR_STORE name. */
   readonly name: string;
   /** Other VECTOR_STORE names Dify uses for the same server (e.g. `seekdb` for OceanBase's lite build). */
@@ -24,8 +27,4 @@ export interface StoreDefinition {
   /** The profile used when the user names only the store. */
   readonly defaultProfile: string;
   readonly profiles: Readonly<Record<string, StoreProfile>>;
-  /** How to run a real server on this machine without Docker; absent if it cannot be. */
-  readonly local?: LocalRecipe;
-  /** How to run it as a container (`--runtime docker`); absent if no image is built for it. */
-  readonly docker?: DockerRecipe;
 }

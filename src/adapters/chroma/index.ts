@@ -13,6 +13,7 @@ const NO_NATIVE_HYBRID =
 const difyCapabilities: Capabilities = {
   documentIdFilter: true,
   fullText: false,
+  fullTextRanked: false,
   nativeHybrid: false,
   metrics: ['l2'],
   notes: [
@@ -29,11 +30,12 @@ const difyCapabilities: Capabilities = {
 const nativeCapabilities: Capabilities = {
   documentIdFilter: true,
   fullText: true,
+  fullTextRanked: false,
   nativeHybrid: false,
   metrics: ['cosine', 'l2', 'ip'],
   notes: [
     'Full text is whereDocument $contains: an unranked, case-sensitive substring FILTER (any word of the ' +
-      'query), returned in Chroma\'s order with score 1, not a ranked (BM25) search.',
+      'query), returned in Chroma\'s order with no score, not a ranked (BM25) search.',
     'Chroma 0.5.20 (SQLite LIKE over a trigram FTS table) misses 1–2-character CJK terms such as 香蕉; ' +
       'the 1.x servers match them.',
     'hnsw:space is set from the dataset metric; score = 1 − distance.',

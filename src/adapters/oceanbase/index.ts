@@ -22,6 +22,7 @@ const SCORE_DRIFT =
 const difyCapabilities: Capabilities = {
   documentIdFilter: true,
   fullText: true,
+  fullTextRanked: true,
   nativeHybrid: false,
   metrics: ['l2'],
   notes: [
@@ -46,6 +47,7 @@ const difyCapabilities: Capabilities = {
 const nativeCapabilities: Capabilities = {
   documentIdFilter: true,
   fullText: true,
+  fullTextRanked: true,
   nativeHybrid: true,
   metrics: ['cosine', 'l2', 'ip'],
   notes: [

@@ -1,18 +1,20 @@
 import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
 import type {
   Capabilities,
+  Collection,
   CollectionSpec,
   DeleteSelector,
   Doc,
-  Endpoint,
   Hit,
   HybridQuery,
   Metric,
   StoreAdapter,
   StoreInfo,
+  StoreSession,
   TextQuery,
   VectorQuery,
 } from '../store-adapter.js';
+import type { Endpoint } from '../../runtime/endpoint.js';
 import type { OceanbaseConfig } from './oceanbase-config.js';
 import { hybridRows, hybridSearchBody } from './oceanbase-hybrid.js';
 import { oceanbaseTableName, uuidV5 } from './oceanbase-ids.js';
@@ -53,37 +55,22 @@ interface SearchRow extends RowDataPacket {
  * `MATCH (text) AGAINST (…)` over an ik FULLTEXT index, deletes by ids and by document_id.
  */
 export class OceanbaseAdapter implements StoreAdapter {
-  readonly name = 'oceanbase';
-  readonly searchFullText?: (q: TextQuery) => Promise<Hit[]>;
-  readonly searchHybrid?: (q: HybridQuery) => Promise<Hit[]>;
-
-  private pool: Pool | undefined;
-  private table = '';
-  private metric: Metric = 'l2';
-  private datasetId = '';
-  private insertedSinceRefresh = 0;
-  private lastInserted: { id: string; vector: Float32Array } | undefined;
-
   constructor(
-    readonly capabilities: Capabilities,
+    private readonly capabilities: Capabilities,
     private readonly config: OceanbaseConfig,
   ) {
-    if (config.fullText) this.searchFullText = (q) => this.fullTextSearch(q);
-    if (config.nativeHybrid) {
-      if (config.table !== 'heap') throw new Error('oceanbase: native hybrid needs the heap table');
-      this.searchHybrid = (q) => this.hybridSearch(q);
-    }
+    if (config.nativeHybrid && config.table !== 'heap') throw new Error('oceanbase: native hybrid needs the heap table');
   }
 
-  async connect(endpoint: Endpoint): Promise<StoreInfo> {
+  async connect(endpoint: Endpoint): Promise<StoreSession> {
     const port = endpoint.ports.mysql;
     if (port === undefined) throw new Error('oceanbase: endpoint has no "mysql" port');
     const base = { host: endpoint.host, port, user: 'root', password: '' };
     // Dify expects OCEANBASE_VECTOR_DATABASE to exist; seekdb ships `test`, other servers may not.
     const setup = await mysql.createConnection(base);
-    let info: { ob: string; comment: string };
+    let version: { ob: string; comment: string };
     try {
-      info = await checkVersion(setup, this.config);
+      version = await checkVersion(setup, this.config);
       await setup.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(this.config.database)}`);
     } finally {
       await setup.end().catch(() => undefined);
@@ -100,74 +87,94 @@ export class OceanbaseAdapter implements StoreAdapter {
         conn.query(`SET @@ob_hnsw_ef_search = ${Number(efSearch)}`);
       });
     }
-    this.pool = pool;
-    const [vars] = await pool.query<RowDataPacket[]>('SELECT @@ob_hnsw_ef_search AS ef');
-    return {
-      version: info.comment,
-      settings: {
-        client: `mysql2 (npm) ${mysql2Version()}`,
-        obVersion: info.ob,
-        table: this.config.table === 'heap' ? 'ORGANIZATION = HEAP + generated document_id' : 'Dify (primary key id)',
-        metric: this.config.metric === 'l2' ? 'l2 (Dify default), whatever the dataset metric' : 'from the dataset metric',
-        hnswM: this.config.hnswM,
-        hnswEfConstruction: this.config.hnswEfConstruction,
-        hnswEfSearch: Number(vars[0]?.ef),
-        batchSize: this.config.batchSize,
-        refreshThreshold: this.config.refreshThreshold,
-        fullText: this.config.fullText ? `FULLTEXT WITH PARSER ${this.config.fullTextParser}` : 'off (Dify default)',
-        memoryBudget: (await parameter(pool, 'memory_budget')) ?? 'n/a',
-        scoreThreshold: this.config.scoreThreshold ?? 'none',
-        poolSize: this.config.poolSize,
-      },
-    };
+    try {
+      const info = await readInfo(pool, version, this.config);
+      return new OceanbaseSession(pool, info, this.capabilities, this.config);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
+    }
   }
+}
+
+/** One mysql2 pool, as Dify's SQLAlchemy engine. */
+class OceanbaseSession implements StoreSession {
+  constructor(
+    private readonly pool: Pool,
+    readonly info: StoreInfo,
+    readonly capabilities: Capabilities,
+    private readonly config: OceanbaseConfig,
+  ) {}
 
   /** Dify's _create_collection: keep an existing table; else vector memory, table, indexes. */
-  async createCollection(spec: CollectionSpec): Promise<void> {
-    const pool = this.requirePool();
-    this.table = oceanbaseTableName(spec.name);
-    this.datasetId = spec.name;
-    this.metric = this.config.metric === 'l2' ? 'l2' : spec.metric;
-    this.insertedSinceRefresh = 0;
-    this.lastInserted = undefined;
+  async createCollection(spec: CollectionSpec): Promise<Collection> {
+    const { pool, config } = this;
+    const table = oceanbaseTableName(spec.name);
+    const metric: Metric = config.metric === 'l2' ? 'l2' : spec.metric;
+    const collection = new OceanbaseCollection(pool, config, table, metric, spec.name);
     const [exists] = await pool.query<RowDataPacket[]>(
       'SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?',
-      [this.table],
+      [table],
     );
-    if (exists.length > 0) return;
+    if (exists.length > 0) return collection;
     await ensureVectorMemory(pool);
-    await pool.query(createTableSql(this.table, spec.dims, this.config));
-    await pool.query(vectorIndexSql(this.table, METRIC_SQL[this.metric], this.config));
-    if (this.config.fullText) {
+    await pool.query(createTableSql(table, spec.dims, config));
+    await pool.query(vectorIndexSql(table, METRIC_SQL[metric], config));
+    if (config.fullText) {
       try {
-        await pool.query(fullTextIndexSql(this.table, this.config));
+        await pool.query(fullTextIndexSql(table, config));
       } catch (error) {
-        throw new Error(`oceanbase: cannot add the fulltext index to ${this.table}: ${message(error)}`);
+        throw new Error(`oceanbase: cannot add the fulltext index to ${table}: ${message(error)}`);
       }
     }
+    return collection;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** One Dify knowledge base: a table with its HNSW (and FULLTEXT) index. */
+class OceanbaseCollection implements Collection {
+  readonly searchFullText?: (q: TextQuery) => Promise<Hit[]>;
+  readonly searchHybrid?: (q: HybridQuery) => Promise<Hit[]>;
+  private readonly quoted: string;
+  private insertedSinceRefresh = 0;
+  private lastInserted: { id: string; vector: Float32Array } | undefined;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly config: OceanbaseConfig,
+    readonly name: string,
+    private readonly metric: Metric,
+    private readonly datasetId: string,
+  ) {
+    this.quoted = quoteIdentifier(name);
+    if (config.fullText) this.searchFullText = (q) => this.fullTextSearch(q);
+    if (config.nativeHybrid) this.searchHybrid = (q) => this.hybridSearch(q);
   }
 
   async insert(batch: readonly Doc[]): Promise<void> {
     if (batch.length === 0) return;
-    const pool = this.requirePool();
-    const table = quoteIdentifier(this.requireTable());
-    for (let start = 0; start < batch.length; start += this.config.batchSize) {
-      const rows = batch.slice(start, start + this.config.batchSize).map((d) => [
+    const { pool, config } = this;
+    for (let start = 0; start < batch.length; start += config.batchSize) {
+      const rows = batch.slice(start, start + config.batchSize).map((d) => [
         uuidV5(d.id),
         vectorLiteral(d.vector),
         d.text,
         JSON.stringify(difyMetadata(d, this.datasetId)),
       ]);
-      await pool.query(`INSERT INTO ${table} (id, vector, text, metadata) VALUES ?`, [rows]);
+      await pool.query(`INSERT INTO ${this.quoted} (id, vector, text, metadata) VALUES ?`, [rows]);
     }
     const last = batch[batch.length - 1] as Doc;
     this.lastInserted = { id: uuidV5(last.id), vector: last.vector };
     this.insertedSinceRefresh += batch.length;
-    if (this.config.refreshThreshold > 0 && this.insertedSinceRefresh >= this.config.refreshThreshold) {
+    if (config.refreshThreshold > 0 && this.insertedSinceRefresh >= config.refreshThreshold) {
       this.insertedSinceRefresh = 0;
       // Dify logs a failed refresh and carries on; so does this.
       await pool
-        .query(`CALL DBMS_VECTOR.REFRESH_INDEX('vector_index', ?, '', ${REFRESH_TRIGGER_ROWS})`, [this.table])
+        .query(`CALL DBMS_VECTOR.REFRESH_INDEX('vector_index', ?, '', ${REFRESH_TRIGGER_ROWS})`, [this.name])
         .catch(() => undefined);
     }
   }
@@ -194,9 +201,7 @@ export class OceanbaseAdapter implements StoreAdapter {
   }
 
   async count(): Promise<number> {
-    const [rows] = await this.requirePool().query<RowDataPacket[]>(
-      `SELECT COUNT(*) AS n FROM ${quoteIdentifier(this.requireTable())}`,
-    );
+    const [rows] = await this.pool.query<RowDataPacket[]>(`SELECT COUNT(*) AS n FROM ${this.quoted}`);
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -205,8 +210,8 @@ export class OceanbaseAdapter implements StoreAdapter {
     const metric = METRIC_SQL[this.metric];
     const literal = vectorLiteral(q.vector);
     const filter = documentFilter(q.documentIds);
-    const [rows] = await this.requirePool().query<SearchRow[]>(
-      `SELECT text, metadata, ${metric.fn}(vector, ?) AS value FROM ${quoteIdentifier(this.requireTable())}` +
+    const [rows] = await this.pool.query<SearchRow[]>(
+      `SELECT text, metadata, ${metric.fn}(vector, ?) AS value FROM ${this.quoted}` +
         `${filter.sql ? ` WHERE ${filter.sql}` : ''} ORDER BY ${metric.fn}(vector, ?) APPROXIMATE LIMIT ${limit(q.k)}`,
       [literal, ...filter.params, literal],
     );
@@ -214,40 +219,32 @@ export class OceanbaseAdapter implements StoreAdapter {
   }
 
   async delete(sel: DeleteSelector): Promise<void> {
-    const pool = this.requirePool();
-    const table = quoteIdentifier(this.requireTable());
     let ids: string[];
     if (sel.kind === 'ids') {
       ids = sel.ids.map((id) => uuidV5(id));
     } else {
       // Dify: get_ids_by_metadata_field, then delete_by_ids.
-      const [rows] = await pool.query<RowDataPacket[]>(
-        `SELECT id FROM ${table} WHERE metadata->>'$.document_id' = ?`,
+      const [rows] = await this.pool.query<RowDataPacket[]>(
+        `SELECT id FROM ${this.quoted} WHERE metadata->>'$.document_id' = ?`,
         [sel.documentId],
       );
       ids = rows.map((r) => String(r.id));
     }
     if (ids.length === 0) return;
     this.lastInserted = undefined;
-    await pool.query(`DELETE FROM ${table} WHERE id IN (${placeholders(ids.length)})`, ids);
+    await this.pool.query(`DELETE FROM ${this.quoted} WHERE id IN (${placeholders(ids.length)})`, ids);
   }
 
-  async dropCollection(): Promise<void> {
-    await this.requirePool().query(`DROP TABLE IF EXISTS ${quoteIdentifier(this.requireTable())}`);
-  }
-
-  async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.end();
+  async drop(): Promise<void> {
+    await this.pool.query(`DROP TABLE IF EXISTS ${this.quoted}`);
   }
 
   /** Dify's search_by_full_text: MATCH … AGAINST in natural-language mode, score > 0, best first. */
   private async fullTextSearch(q: TextQuery): Promise<Hit[]> {
     if (q.documentIds?.length === 0) return [];
     const filter = documentFilter(q.documentIds);
-    const [rows] = await this.requirePool().query<SearchRow[]>(
-      `SELECT text, metadata, MATCH (text) AGAINST (?) AS value FROM ${quoteIdentifier(this.requireTable())} ` +
+    const [rows] = await this.pool.query<SearchRow[]>(
+      `SELECT text, metadata, MATCH (text) AGAINST (?) AS value FROM ${this.quoted} ` +
         `WHERE MATCH (text) AGAINST (?) > 0${filter.sql ? ` AND ${filter.sql}` : ''} ` +
         `ORDER BY value DESC LIMIT ${limit(q.k)}`,
       [q.text, q.text, ...filter.params],
@@ -257,9 +254,9 @@ export class OceanbaseAdapter implements StoreAdapter {
 
   private async hybridSearch(q: HybridQuery): Promise<Hit[]> {
     if (q.documentIds?.length === 0) return [];
-    const [rows] = await this.requirePool().query<RowDataPacket[]>(
+    const [rows] = await this.pool.query<RowDataPacket[]>(
       'SELECT DBMS_HYBRID_SEARCH.SEARCH(?, ?) AS result',
-      [this.requireTable(), JSON.stringify(hybridSearchBody(q))],
+      [this.name, JSON.stringify(hybridSearchBody(q))],
     );
     return hybridRows(rows[0]?.result).map((row) => {
       const text = typeof row.text === 'string' ? row.text : undefined;
@@ -283,22 +280,35 @@ export class OceanbaseAdapter implements StoreAdapter {
     if (!last) return true;
     const fn = METRIC_SQL[this.metric].fn;
     const literal = vectorLiteral(last.vector);
-    const [rows] = await this.requirePool().query<RowDataPacket[]>(
-      `SELECT id FROM ${quoteIdentifier(this.requireTable())} ORDER BY ${fn}(vector, ?) APPROXIMATE LIMIT 10`,
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      `SELECT id FROM ${this.quoted} ORDER BY ${fn}(vector, ?) APPROXIMATE LIMIT 10`,
       [literal],
     );
     return rows.some((r) => r.id === last.id);
   }
+}
 
-  private requirePool(): Pool {
-    if (!this.pool) throw new Error('oceanbase: connect() first');
-    return this.pool;
-  }
-
-  private requireTable(): string {
-    if (!this.table) throw new Error('oceanbase: createCollection() first');
-    return this.table;
-  }
+/** The server's version line and the settings recorded with every run. */
+async function readInfo(pool: Pool, version: { ob: string; comment: string }, config: OceanbaseConfig): Promise<StoreInfo> {
+  const [vars] = await pool.query<RowDataPacket[]>('SELECT @@ob_hnsw_ef_search AS ef');
+  return {
+    version: version.comment,
+    settings: {
+      client: `mysql2 (npm) ${mysql2Version()}`,
+      obVersion: version.ob,
+      table: config.table === 'heap' ? 'ORGANIZATION = HEAP + generated document_id' : 'Dify (primary key id)',
+      metric: config.metric === 'l2' ? 'l2 (Dify default), whatever the dataset metric' : 'from the dataset metric',
+      hnswM: config.hnswM,
+      hnswEfConstruction: config.hnswEfConstruction,
+      hnswEfSearch: Number(vars[0]?.ef),
+      batchSize: config.batchSize,
+      refreshThreshold: config.refreshThreshold,
+      fullText: config.fullText ? `FULLTEXT WITH PARSER ${config.fullTextParser}` : 'off (Dify default)',
+      memoryBudget: (await parameter(pool, 'memory_budget')) ?? 'n/a',
+      scoreThreshold: config.scoreThreshold ?? 'none',
+      poolSize: config.poolSize,
+    },
+  };
 }
 
 interface Queryable {

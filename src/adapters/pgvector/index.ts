@@ -8,6 +8,7 @@ import { pgvectorDockerRecipe } from './pgvector-docker-recipe.js';
 const difyCapabilities: Capabilities = {
   documentIdFilter: true,
   fullText: true,
+  fullTextRanked: true,
   nativeHybrid: false,
   metrics: ['cosine', 'l2', 'ip'],
   notes: [

@@ -1,17 +1,19 @@
 import pg from 'pg';
 import type {
   Capabilities,
+  Collection,
   CollectionSpec,
   DeleteSelector,
   Doc,
-  Endpoint,
   Hit,
   Metric,
   StoreAdapter,
   StoreInfo,
+  StoreSession,
   TextQuery,
   VectorQuery,
 } from '../store-adapter.js';
+import type { Endpoint } from '../../runtime/endpoint.js';
 import type { PgvectorConfig } from './pgvector-config.js';
 import { METRIC_SQL } from './pgvector-config.js';
 import {
@@ -31,11 +33,6 @@ import { npmPackageVersion } from '../../project-paths.js';
 interface Row {
   meta: { doc_id: string };
   text: string;
-}
-
-interface Collection {
-  readonly table: string;
-  readonly metric: Metric;
 }
 
 /** Server settings recorded with every run (all PostgreSQL/pgvector defaults in the local recipe). */
@@ -58,19 +55,15 @@ const RECORDED_SETTINGS = [
  * jsonb, embedding vector(dims)), an HNSW index created with the table, `<=>` with score
  * 1 − distance, the document_id filter on `meta->>'document_id'`, and full text by
  * to_tsvector/plainto_tsquery ranked by ts_rank with no tsvector index. SQL lives in
- * pgvector-sql.ts; this class holds the connection pool and maps rows to hits.
+ * pgvector-sql.ts; a session holds the connection pool, a collection maps rows to hits.
  */
 export class PgvectorAdapter implements StoreAdapter {
-  readonly name = 'pgvector';
-  private pool: pg.Pool | undefined;
-  private collection: Collection | undefined;
-
   constructor(
-    readonly capabilities: Capabilities,
+    private readonly capabilities: Capabilities,
     private readonly config: PgvectorConfig,
   ) {}
 
-  async connect(endpoint: Endpoint): Promise<StoreInfo> {
+  async connect(endpoint: Endpoint): Promise<StoreSession> {
     const { efSearch } = this.config.search;
     const pool = new pg.Pool({
       host: endpoint.host,
@@ -84,66 +77,60 @@ export class PgvectorAdapter implements StoreAdapter {
     // An idle connection that dies (server stopped or crashed) emits on the pool; without a
     // listener that would end the process. The next query fails and reports it instead.
     pool.on('error', () => undefined);
-    this.pool = pool;
-    const client = await checkOut(pool);
     try {
-      await client.query('CREATE EXTENSION IF NOT EXISTS vector');
-      // The hnsw.* settings exist once vector.so is loaded in this session; a vector cast loads it.
-      await client.query(`SELECT '[1]'::vector`);
-      const server = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
-      const ext = (
-        await client.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`)
-      ).rows[0]?.extversion;
-      if (!server || !ext) throw new Error('pgvector: the server reported no version or no vector extension');
-      const settings: Record<string, string> = {};
-      for (const name of RECORDED_SETTINGS) {
-        const { rows } = await client.query<{ value: string | null }>('SELECT current_setting($1, true) AS value', [name]);
-        settings[name] = rows[0]?.value ?? 'unset';
-      }
-      const { index, search } = this.config;
-      return {
-        // server_version reads "15.20 (Debian 15.20-0+deb12u1)": keep the number, the build goes in settings.
-        version: `PostgreSQL ${server.split(' ')[0]} + pgvector ${ext}`,
-        settings: {
-          client: `pg (npm) ${npmPackageVersion('pg')}`,
-          serverBuild: server,
-          hnswM: index.m,
-          hnswEfConstruction: index.efConstruction,
-          hnswMaxIndexedDims: index.maxIndexedDims,
-          hnswEfSearch: efSearch ?? Number(settings['hnsw.ef_search']),
-          scoreThreshold: search.scoreThreshold ?? 'none',
-          poolSize: this.config.poolSize,
-          ...settings,
-        },
-      };
-    } finally {
-      client.releaseQuietly();
+      const info = await readInfo(pool, this.config);
+      return new PgvectorSession(pool, info, this.capabilities, this.config);
+    } catch (error) {
+      await pool.end().catch(() => undefined);
+      throw error;
     }
   }
+}
 
-  async createCollection(spec: CollectionSpec): Promise<void> {
+/** One connection pool (each pooled connection is a PostgreSQL backend process). */
+class PgvectorSession implements StoreSession {
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly info: StoreInfo,
+    readonly capabilities: Capabilities,
+    private readonly config: PgvectorConfig,
+  ) {}
+
+  async createCollection(spec: CollectionSpec): Promise<Collection> {
     const table = tableName(spec.name);
-    const pool = this.requirePool();
-    await pool.query(createTableSql(table, spec.dims));
+    await this.pool.query(createTableSql(table, spec.dims));
     // As Dify: the index exists before the first insert, so every insert maintains it.
     const index = createIndexSql(table, spec.dims, spec.metric, this.config.index);
-    if (index) await pool.query(index);
-    this.collection = { table, metric: spec.metric };
+    if (index) await this.pool.query(index);
+    return new PgvectorCollection(this.pool, table, spec.metric, this.config);
   }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** One Dify knowledge base: the table `embedding_<collection>`. */
+class PgvectorCollection implements Collection {
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly name: string,
+    private readonly metric: Metric,
+    private readonly config: PgvectorConfig,
+  ) {}
 
   /** One multi-row INSERT per batch (batches beyond the bind-parameter limit: several, one transaction). */
   async insert(batch: readonly Doc[]): Promise<void> {
     if (batch.length === 0) return;
-    const { table } = this.requireCollection();
     if (batch.length <= MAX_ROWS_PER_INSERT) {
-      await this.run(insertSql(table, batch));
+      await this.run(insertSql(this.name, batch));
       return;
     }
-    const client = await checkOut(this.requirePool());
+    const client = await checkOut(this.pool);
     try {
       await client.query('BEGIN');
       for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT) {
-        const s = insertSql(table, batch.slice(i, i + MAX_ROWS_PER_INSERT));
+        const s = insertSql(this.name, batch.slice(i, i + MAX_ROWS_PER_INSERT));
         await client.query(s.text, s.values);
       }
       await client.query('COMMIT');
@@ -159,14 +146,13 @@ export class PgvectorAdapter implements StoreAdapter {
   async waitUntilSearchable(): Promise<void> {}
 
   async count(): Promise<number> {
-    const { table } = this.requireCollection();
-    const { rows } = await this.requirePool().query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.name}`);
     return Number(rows[0]?.n ?? 0);
   }
 
   async searchVector(q: VectorQuery): Promise<Hit[]> {
-    const { table, metric } = this.requireCollection();
-    const rows = await this.run<Row & { distance: number }>(vectorSearchSql(table, metric, q.vector, q.k, q.documentIds));
+    const { metric } = this;
+    const rows = await this.run<Row & { distance: number }>(vectorSearchSql(this.name, metric, q.vector, q.k, q.documentIds));
     const threshold = this.config.search.scoreThreshold;
     const hits = rows.map((r) => ({ id: r.meta.doc_id, score: METRIC_SQL[metric].score(Number(r.distance)), text: r.text }));
     // Dify's score_threshold is a cosine-similarity notion (`if score >= score_threshold`).
@@ -174,41 +160,59 @@ export class PgvectorAdapter implements StoreAdapter {
   }
 
   async searchFullText(q: TextQuery): Promise<Hit[]> {
-    const { table } = this.requireCollection();
-    const rows = await this.run<Row & { score: number }>(fullTextSql(table, q.text, q.k, q.documentIds));
+    const rows = await this.run<Row & { score: number }>(fullTextSql(this.name, q.text, q.k, q.documentIds));
     return rows.map((r) => ({ id: r.meta.doc_id, score: Number(r.score), text: r.text }));
   }
 
   async delete(sel: DeleteSelector): Promise<void> {
-    const { table } = this.requireCollection();
-    if (sel.kind === 'documentId') await this.run(deleteByDocumentIdSql(table, sel.documentId));
-    else if (sel.ids.length > 0) await this.run(deleteByIdsSql(table, sel.ids));
+    if (sel.kind === 'documentId') await this.run(deleteByDocumentIdSql(this.name, sel.documentId));
+    else if (sel.ids.length > 0) await this.run(deleteByIdsSql(this.name, sel.ids));
   }
 
-  async dropCollection(): Promise<void> {
-    if (!this.collection) return;
-    await this.requirePool().query(`DROP TABLE IF EXISTS ${this.collection.table}`);
-    this.collection = undefined;
-  }
-
-  async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    await pool?.end();
+  async drop(): Promise<void> {
+    await this.pool.query(`DROP TABLE IF EXISTS ${this.name}`);
   }
 
   private async run<R extends pg.QueryResultRow>(s: Statement): Promise<R[]> {
-    return (await this.requirePool().query<R>(s.text, s.values)).rows;
+    return (await this.pool.query<R>(s.text, s.values)).rows;
   }
+}
 
-  private requirePool(): pg.Pool {
-    if (!this.pool) throw new Error('pgvector: connect() first');
-    return this.pool;
-  }
-
-  private requireCollection(): Collection {
-    if (!this.collection) throw new Error('pgvector: createCollection() first');
-    return this.collection;
+/** The server's and the extension's versions and the settings recorded with every run. */
+async function readInfo(pool: pg.Pool, config: PgvectorConfig): Promise<StoreInfo> {
+  const client = await checkOut(pool);
+  try {
+    await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+    // The hnsw.* settings exist once vector.so is loaded in this session; a vector cast loads it.
+    await client.query(`SELECT '[1]'::vector`);
+    const server = (await client.query<{ server_version: string }>('SHOW server_version')).rows[0]?.server_version;
+    const ext = (
+      await client.query<{ extversion: string }>(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`)
+    ).rows[0]?.extversion;
+    if (!server || !ext) throw new Error('pgvector: the server reported no version or no vector extension');
+    const settings: Record<string, string> = {};
+    for (const name of RECORDED_SETTINGS) {
+      const { rows } = await client.query<{ value: string | null }>('SELECT current_setting($1, true) AS value', [name]);
+      settings[name] = rows[0]?.value ?? 'unset';
+    }
+    const { index, search } = config;
+    return {
+      // server_version reads "15.20 (Debian 15.20-0+deb12u1)": keep the number, the build goes in settings.
+      version: `PostgreSQL ${server.split(' ')[0]} + pgvector ${ext}`,
+      settings: {
+        client: `pg (npm) ${npmPackageVersion('pg')}`,
+        serverBuild: server,
+        hnswM: index.m,
+        hnswEfConstruction: index.efConstruction,
+        hnswMaxIndexedDims: index.maxIndexedDims,
+        hnswEfSearch: search.efSearch ?? Number(settings['hnsw.ef_search']),
+        scoreThreshold: search.scoreThreshold ?? 'none',
+        poolSize: config.poolSize,
+        ...settings,
+      },
+    };
+  } finally {
+    client.releaseQuietly();
   }
 }
 

@@ -21,6 +21,7 @@ const COMMON_NOTES = [
 const difyCapabilities: Capabilities = {
   documentIdFilter: true,
   fullText: true,
+  fullTextRanked: true,
   nativeHybrid: true,
   metrics: ['cosine'],
   notes: [
@@ -40,6 +41,7 @@ const difyCapabilities: Capabilities = {
 const legacyCapabilities: Capabilities = {
   documentIdFilter: true,
   fullText: true,
+  fullTextRanked: true,
   nativeHybrid: true,
   metrics: ['cosine'],
   notes: [

@@ -1,16 +1,18 @@
 import type {
   Capabilities,
+  Collection,
   CollectionSpec,
   DeleteSelector,
   Doc,
-  Endpoint,
   Hit,
   HybridQuery,
   StoreAdapter,
   StoreInfo,
+  StoreSession,
   TextQuery,
   VectorQuery,
 } from '../store-adapter.js';
+import type { Endpoint } from '../../runtime/endpoint.js';
 import type { WeaviateConfig } from './weaviate-config.js';
 import type { FoundObject, TextFilter, WeaviateDriver } from './weaviate-driver.js';
 import { WeaviateGraphqlDriver } from './weaviate-graphql-driver.js';
@@ -32,77 +34,51 @@ const SEARCHABLE_TIMEOUT_MS = 60_000;
  * client v3) is the profile's WeaviateConfig; Weaviate's own hybrid is offered on top.
  */
 export class WeaviateAdapter implements StoreAdapter {
-  readonly name = 'weaviate';
-
-  private rest: WeaviateRest | undefined;
-  private driver: WeaviateDriver | undefined;
-  private className: string | undefined;
-  private datasetId = '';
-
   constructor(
+    private readonly capabilities: Capabilities,
+    private readonly config: WeaviateConfig,
+  ) {}
+
+  async connect(endpoint: Endpoint): Promise<StoreSession> {
+    const { http } = endpoint.ports;
+    if (http === undefined) throw new Error('weaviate: endpoint has no "http" port');
+    const rest = WeaviateRest.forPort(endpoint.host, http);
+    const { version } = await rest.meta();
+    const driver = await this.driverFor(rest, version, endpoint);
+    return new WeaviateSession(rest, driver, settingsOf(version, driver, this.config), this.capabilities, this.config);
+  }
+
+  private async driverFor(rest: WeaviateRest, version: string, endpoint: Endpoint): Promise<WeaviateDriver> {
+    if (this.config.api !== 'grpc') return new WeaviateGraphqlDriver(rest, version);
+    if (compareVersions(version, GRPC_CLIENT_MIN_SERVER) < 0) {
+      throw new Error(
+        `weaviate ${version}: this profile speaks gRPC through weaviate-client, which needs Weaviate ≥ ` +
+          `${GRPC_CLIENT_MIN_SERVER} (as Dify's current Python client v4 does); for ${version} use the ` +
+          `profile weaviate:dify-legacy (REST + GraphQL, what Dify ≤ 1.8 did against Weaviate 1.19)`,
+      );
+    }
+    const { http, grpc } = endpoint.ports;
+    if (grpc === undefined || http === undefined) throw new Error('weaviate: endpoint has no "grpc" port');
+    return WeaviateGrpcDriver.connect(rest, endpoint.host, http, grpc);
+  }
+}
+
+/** One driver (a gRPC channel, or none for REST + GraphQL). */
+class WeaviateSession implements StoreSession {
+  constructor(
+    private readonly rest: WeaviateRest,
+    private readonly driver: WeaviateDriver,
+    readonly info: StoreInfo,
     readonly capabilities: Capabilities,
     private readonly config: WeaviateConfig,
   ) {}
 
-  async connect(endpoint: Endpoint): Promise<StoreInfo> {
-    const { http, grpc } = endpoint.ports;
-    if (http === undefined) throw new Error('weaviate: endpoint has no "http" port');
-    const rest = WeaviateRest.forPort(endpoint.host, http);
-    const { version } = await rest.meta();
-    let driver: WeaviateDriver;
-    if (this.config.api === 'grpc') {
-      if (compareVersions(version, GRPC_CLIENT_MIN_SERVER) < 0) {
-        throw new Error(
-          `weaviate ${version}: this profile speaks gRPC through weaviate-client, which needs Weaviate ≥ ` +
-            `${GRPC_CLIENT_MIN_SERVER} (as Dify's current Python client v4 does); for ${version} use the ` +
-            `profile weaviate:dify-legacy (REST + GraphQL, what Dify ≤ 1.8 did against Weaviate 1.19)`,
-        );
-      }
-      if (grpc === undefined) throw new Error('weaviate: endpoint has no "grpc" port');
-      driver = await WeaviateGrpcDriver.connect(rest, endpoint.host, http, grpc);
-    } else {
-      driver = new WeaviateGraphqlDriver(rest, version);
-    }
-    this.rest = rest;
-    this.driver = driver;
-    const c = this.config;
-    return {
-      version,
-      settings: {
-        client: driver.api,
-        schema: c.schema,
-        className: 'Vector_index_<UUIDv5 of the run collection name>_Node',
-        objectIds: 'doc_id if it is a UUID, else UUIDv5(doc_id); doc_id kept as a property',
-        vectors:
-          c.schema === 'dify'
-            ? 'named vector "default", self-provided'
-            : 'class vector, vectorizer from DEFAULT_VECTORIZER_MODULE (none)',
-        vectorIndex: 'hnsw, server defaults',
-        distance: 'cosine (server default)',
-        textTokenization: c.textTokenization,
-        metadataTokenization: 'word (server default)',
-        documentFilter: c.documentFilter,
-        deleteByIds: c.deleteByIds,
-        existsCheck: `${c.existsCheck.on} (${c.existsCheck.request === 'class' ? 'GET /v1/schema/{class}' : 'GET /v1/schema'})`,
-        insertBatchSize: c.insertBatchSize,
-        scoreThreshold: c.scoreThreshold ?? 'none',
-        vectorSearchReturnsVector: c.vectorSearchReturnsVector,
-        fullTextReturnsVector: c.fullTextReturnsVector,
-        hybridAlpha: c.hybrid.alpha,
-        hybridFusion: driver.fusionFor(c.hybrid.fusion),
-        hybridQueryProperties: 'text',
-      },
-    };
-  }
-
-  async createCollection(spec: CollectionSpec): Promise<void> {
-    const name = weaviateClassName(spec.name);
-    this.className = name;
-    this.datasetId = spec.name;
+  async createCollection(spec: CollectionSpec): Promise<Collection> {
+    const collection = new WeaviateCollection(this.rest, this.driver, this.config, weaviateClassName(spec.name), spec.name);
     // Dify creates the class only if it does not exist yet; the metric is not Dify's choice (cosine).
-    if (await this.exists()) return;
+    if (await collection.exists()) return collection;
     try {
-      await this.requireDriver().createClass(classDefinition(name, this.config));
+      await this.driver.createClass(classDefinition(collection.name, this.config));
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (/tokenizer is not enabled/i.test(message)) {
@@ -113,15 +89,29 @@ export class WeaviateAdapter implements StoreAdapter {
       }
       throw error;
     }
+    return collection;
   }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}
+
+/** One Dify knowledge base: the class `Vector_index_<uuid>_Node`. */
+class WeaviateCollection implements Collection {
+  constructor(
+    private readonly rest: WeaviateRest,
+    private readonly driver: WeaviateDriver,
+    private readonly config: WeaviateConfig,
+    readonly name: string,
+    private readonly datasetId: string,
+  ) {}
 
   async insert(batch: readonly Doc[]): Promise<void> {
     if (batch.length === 0) return;
-    const driver = this.requireDriver();
-    const name = this.requireClass();
     const size = this.config.insertBatchSize;
     for (let start = 0; start < batch.length; start += size) {
-      await driver.insert(name, batch.slice(start, start + size).map((d) => weaviateObject(d, this.datasetId)));
+      await this.driver.insert(this.name, batch.slice(start, start + size).map((d) => weaviateObject(d, this.datasetId)));
     }
   }
 
@@ -143,13 +133,13 @@ export class WeaviateAdapter implements StoreAdapter {
   }
 
   count(): Promise<number> {
-    return this.requireDriver().count(this.requireClass());
+    return this.driver.count(this.name);
   }
 
   async searchVector(q: VectorQuery): Promise<Hit[]> {
     if (q.documentIds?.length === 0) return [];
     if (!(await this.existsBeforeSearch())) return [];
-    const found = await this.requireDriver().nearVector(this.requireClass(), Array.from(q.vector), {
+    const found = await this.driver.nearVector(this.name, Array.from(q.vector), {
       limit: q.k,
       ...this.documentFilter(q.documentIds),
       returnProperties: RETURN_PROPERTIES,
@@ -158,7 +148,7 @@ export class WeaviateAdapter implements StoreAdapter {
     const threshold = this.config.scoreThreshold;
     return found
       .map((o) => toHit(o, 1 - (o.distance ?? 1)))
-      .filter((h): h is Hit => h !== undefined && (threshold === undefined || h.score > threshold))
+      .filter((h): h is ScoredHit => h !== undefined && (threshold === undefined || h.score > threshold))
       .sort((a, b) => b.score - a.score);
   }
 
@@ -166,19 +156,19 @@ export class WeaviateAdapter implements StoreAdapter {
   async searchFullText(q: TextQuery): Promise<Hit[]> {
     if (q.documentIds?.length === 0) return [];
     if (!(await this.existsBeforeSearch())) return [];
-    const found = await this.requireDriver().bm25(this.requireClass(), q.text, ['text'], {
+    const found = await this.driver.bm25(this.name, q.text, ['text'], {
       limit: q.k,
       ...this.documentFilter(q.documentIds),
       returnProperties: RETURN_PROPERTIES,
       includeVector: this.config.fullTextReturnsVector,
     });
-    return found.map((o) => toHit(o, o.score ?? 0)).filter((h): h is Hit => h !== undefined);
+    return found.map((o) => toHit(o, o.score ?? 0)).filter((h): h is ScoredHit => h !== undefined);
   }
 
   /** Weaviate's hybrid (BM25 on `text` + nearVector), not Dify's; score is Weaviate's fused score. */
   async searchHybrid(q: HybridQuery): Promise<Hit[]> {
     if (q.documentIds?.length === 0) return [];
-    const found = await this.requireDriver().hybrid(this.requireClass(), q.text, Array.from(q.vector), {
+    const found = await this.driver.hybrid(this.name, q.text, Array.from(q.vector), {
       limit: q.k,
       ...this.documentFilter(q.documentIds),
       returnProperties: ['doc_id', 'text'],
@@ -187,33 +177,30 @@ export class WeaviateAdapter implements StoreAdapter {
       fusion: this.config.hybrid.fusion,
       queryProperties: ['text'],
     });
-    return found.map((o) => toHit(o, o.score ?? 0)).filter((h): h is Hit => h !== undefined);
+    return found.map((o) => toHit(o, o.score ?? 0)).filter((h): h is ScoredHit => h !== undefined);
   }
 
   async delete(sel: DeleteSelector): Promise<void> {
     if (!(await this.exists())) return;
-    const driver = this.requireDriver();
-    const name = this.requireClass();
     if (sel.kind === 'documentId') {
-      await driver.deleteWhere(name, { kind: 'equal', property: 'document_id', values: [sel.documentId] });
+      await this.driver.deleteWhere(this.name, { kind: 'equal', property: 'document_id', values: [sel.documentId] });
       return;
     }
     if (sel.ids.length === 0) return;
     if (this.config.deleteByIds === 'docIdContainsAny') {
-      await driver.deleteWhere(name, { kind: 'containsAny', property: 'doc_id', values: sel.ids });
+      await this.driver.deleteWhere(this.name, { kind: 'containsAny', property: 'doc_id', values: sel.ids });
       return;
     }
-    for (const id of sel.ids) await driver.deleteById(name, objectId(id));
+    for (const id of sel.ids) await this.driver.deleteById(this.name, objectId(id));
   }
 
-  async dropCollection(): Promise<void> {
-    if (await this.exists()) await this.requireDriver().dropClass(this.requireClass());
+  async drop(): Promise<void> {
+    if (await this.exists()) await this.driver.dropClass(this.name);
   }
 
-  async close(): Promise<void> {
-    await this.driver?.close();
-    this.driver = undefined;
-    this.rest = undefined;
+  /** The exists check Dify makes (GET /v1/schema/{class}, or the whole schema in Dify ≤ 1.8). */
+  exists(): Promise<boolean> {
+    return this.config.existsCheck.request === 'class' ? this.rest.classExists(this.name) : this.rest.schemaContains(this.name);
   }
 
   private documentFilter(documentIds: readonly string[] | undefined): { filter?: TextFilter } {
@@ -225,30 +212,42 @@ export class WeaviateAdapter implements StoreAdapter {
   private existsBeforeSearch(): Promise<boolean> {
     return this.config.existsCheck.on === 'everyCall' ? this.exists() : Promise.resolve(true);
   }
-
-  private exists(): Promise<boolean> {
-    const rest = this.requireRest();
-    const name = this.requireClass();
-    return this.config.existsCheck.request === 'class' ? rest.classExists(name) : rest.schemaContains(name);
-  }
-
-  private requireRest(): WeaviateRest {
-    if (!this.rest) throw new Error('weaviate: connect() first');
-    return this.rest;
-  }
-
-  private requireDriver(): WeaviateDriver {
-    if (!this.driver) throw new Error('weaviate: connect() first');
-    return this.driver;
-  }
-
-  private requireClass(): string {
-    if (!this.className) throw new Error('weaviate: createCollection() first');
-    return this.className;
-  }
 }
 
-function toHit(o: FoundObject, score: number): Hit | undefined {
+/** What a run records about how this profile talks to Weaviate. */
+function settingsOf(version: string, driver: WeaviateDriver, c: WeaviateConfig): StoreInfo {
+  return {
+    version,
+    settings: {
+      client: driver.api,
+      schema: c.schema,
+      className: 'Vector_index_<UUIDv5 of the run collection name>_Node',
+      objectIds: 'doc_id if it is a UUID, else UUIDv5(doc_id); doc_id kept as a property',
+      vectors:
+        c.schema === 'dify'
+          ? 'named vector "default", self-provided'
+          : 'class vector, vectorizer from DEFAULT_VECTORIZER_MODULE (none)',
+      vectorIndex: 'hnsw, server defaults',
+      distance: 'cosine (server default)',
+      textTokenization: c.textTokenization,
+      metadataTokenization: 'word (server default)',
+      documentFilter: c.documentFilter,
+      deleteByIds: c.deleteByIds,
+      existsCheck: `${c.existsCheck.on} (${c.existsCheck.request === 'class' ? 'GET /v1/schema/{class}' : 'GET /v1/schema'})`,
+      insertBatchSize: c.insertBatchSize,
+      scoreThreshold: c.scoreThreshold ?? 'none',
+      vectorSearchReturnsVector: c.vectorSearchReturnsVector,
+      fullTextReturnsVector: c.fullTextReturnsVector,
+      hybridAlpha: c.hybrid.alpha,
+      hybridFusion: driver.fusionFor(c.hybrid.fusion),
+      hybridQueryProperties: 'text',
+    },
+  };
+}
+
+type ScoredHit = Hit & { readonly score: number };
+
+function toHit(o: FoundObject, score: number): ScoredHit | undefined {
   const id = o.properties.doc_id;
   if (typeof id !== 'string') return undefined;
   const text = o.properties.text;
