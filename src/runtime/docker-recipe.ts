@@ -1,4 +1,4 @@
-import type { Endpoint } from '../adapters/store-adapter.js';
+import type { Endpoint } from './endpoint.js';
 
 /** What a recipe is told when the docker runtime starts its container. */
 export interface DockerContext {
@@ -35,6 +35,11 @@ export type DockerDataDir =
 export interface DockerRecipe {
   /** Named ports the server needs, e.g. ["http"] or ["postgres"]. */
   readonly ports: readonly string[];
+  /**
+   * The number each named port has in the server's own default configuration (PostgreSQL 5432,
+   * Chroma 8000): the example ports of `bench compose`. The runtime itself always picks free ports.
+   */
+  readonly defaultPorts?: Readonly<Record<string, number>>;
   readonly defaultVersion: string;
   /** The image for each version this recipe runs, e.g. { '0.5.20': 'vdb-bench/chroma:0.5.20-local' }. */
   readonly images: Readonly<Record<string, string>>;

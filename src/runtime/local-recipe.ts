@@ -1,4 +1,4 @@
-import type { Endpoint } from '../adapters/store-adapter.js';
+import type { Endpoint } from './endpoint.js';
 
 /** What a recipe is told when the local runtime prepares and starts its server. */
 export interface LocalContext {

@@ -1,18 +1,18 @@
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm, chown, access, readFile, readdir } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm, chown, access, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Endpoint } from '../adapters/store-adapter.js';
+import type { Endpoint } from './endpoint.js';
 import type { LocalCommand, LocalContext, LocalRecipe } from './local-recipe.js';
 import type { RunningServer, ServerExit } from './running-server.js';
-import type { MemoryProbe } from './memory-probe.js';
 import { MemoryCgroup } from './cgroup.js';
 import { ProcessTreeRss } from './process-tree-rss.js';
 import { freePorts } from './free-port.js';
 import { onInterruptStop } from './cleanup.js';
-import { LogTail } from './log-tail.js';
+import type { LogTail } from './log-tail.js';
+import { openServerLog, type ServerLog } from './server-log.js';
+import { awaitReady, unknownVersion, type LaunchedServer } from './await-ready.js';
 import { ServerStartError } from './server-start-error.js';
 import { isAlive } from './process-alive.js';
 
@@ -28,12 +28,11 @@ export interface LocalStartOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-
 let started = 0;
 
 /**
  * Starts a store's real server as a child process on free 127.0.0.1 ports, in a memory cgroup of
- * its own, and waits until the recipe says it is ready.
+ * its own, and waits until the recipe says it is ready (awaitReady, shared with docker).
  */
 export async function startLocalServer(
   store: string,
@@ -41,72 +40,72 @@ export async function startLocalServer(
   options: LocalStartOptions = {},
 ): Promise<RunningServer> {
   const version = options.version ?? recipe.defaultVersion;
-  if (!recipe.versions.includes(version)) {
-    throw new ServerStartError(
-      `${store}: no local recipe for version ${version}; known: ${recipe.versions.join(', ')}`,
-    );
-  }
+  if (!recipe.versions.includes(version)) throw unknownVersion(store, 'local', version, recipe.versions);
   const ports = await freePorts(recipe.ports);
   await removeOrphanDataDirs();
   const dataDir = await mkdtemp(join(tmpdir(), `vdb-bench-${process.pid}-${store}-`));
   const ctx: LocalContext = { dataDir, ports, version };
-  const endpoint: Endpoint = { host: '127.0.0.1', ports };
-  const logDir = options.logDir ?? join(process.cwd(), '.vdb-bench', 'logs');
-  await mkdir(logDir, { recursive: true });
-  const logFile = join(logDir, `${store}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-  const tail = new LogTail(createWriteStream(logFile));
-
+  const log = await openServerLog(store, options.logDir);
   const cgroup = await MemoryCgroup.create(`vdb-bench-${process.pid}-${store}-${started++}`);
-  const cleanupPartial = async (): Promise<void> => {
-    await cgroup?.remove();
-    await rm(dataDir, { recursive: true, force: true });
-  };
   try {
     if (options.memoryLimitBytes !== undefined) {
       if (!cgroup) throw new ServerStartError(`${store}: a memory limit needs a writable cgroup`);
       await cgroup.setLimit(options.memoryLimitBytes);
     }
     const fromRecipe = recipe.command(ctx);
-    const base = options.env ? { ...fromRecipe, env: { ...fromRecipe.env, ...options.env } } : fromRecipe;
-    const user = await resolveUser(base.user);
+    const command = options.env ? { ...fromRecipe, env: { ...fromRecipe.env, ...options.env } } : fromRecipe;
+    const user = await resolveUser(command.user);
     if (user) await chown(dataDir, user.uid, user.gid);
-    await recipe.prepare?.(ctx, (cmd) => runToCompletion(wrap(cmd, user, undefined), tail));
-    const wrapped = wrap(base, user, cgroup?.procsFile);
-    await access(base.command).catch(() => {
-      if (base.command.startsWith('/') || base.command.startsWith('.')) {
-        throw new ServerStartError(
-          `${store}: ${base.command} is not installed; run ${recipe.installScript}`,
-        );
+    // Before prepare: a missing install is named with its install script, not as a failed initdb.
+    await access(command.command).catch(() => {
+      if (command.command.startsWith('/') || command.command.startsWith('.')) {
+        throw new ServerStartError(`${store}: ${command.command} is not installed; run ${recipe.installScript}`);
       }
     });
-    return await launch(store, recipe, endpoint, wrapped, base, tail, logFile, cgroup, dataDir, options.memoryLimitBytes);
+    await recipe.prepare?.(ctx, (cmd) => runToCompletion(wrap(cmd, user, undefined), log.tail));
+    const launched = spawnServer({
+      endpoint: { host: '127.0.0.1', ports },
+      command,
+      wrapped: wrap(command, user, cgroup?.procsFile),
+      log,
+      cgroup,
+      dataDir,
+      stopSignal: recipe.stopSignal ?? 'SIGTERM',
+      memoryLimitBytes: options.memoryLimitBytes,
+    });
+    return await awaitReady(store, launched, recipe);
   } catch (error) {
-    await cleanupPartial();
+    await cgroup?.remove();
+    await rm(dataDir, { recursive: true, force: true });
+    log.tail.close();
     throw error;
   }
 }
 
-async function launch(
-  store: string,
-  recipe: LocalRecipe,
-  endpoint: Endpoint,
-  wrapped: LocalCommand,
-  base: LocalCommand,
-  tail: LogTail,
-  logFile: string,
-  cgroup: MemoryCgroup | undefined,
-  dataDir: string,
-  memoryLimitBytes: number | undefined,
-): Promise<RunningServer> {
-  const description = [base.command, ...base.args].join(' ');
+interface SpawnOptions {
+  readonly endpoint: Endpoint;
+  /** The recipe's command, as results and errors show it. */
+  readonly command: LocalCommand;
+  /** The same command joining the cgroup and dropping to the recipe's user. */
+  readonly wrapped: LocalCommand;
+  readonly log: ServerLog;
+  readonly cgroup: MemoryCgroup | undefined;
+  readonly dataDir: string;
+  readonly stopSignal: NodeJS.Signals;
+  readonly memoryLimitBytes: number | undefined;
+}
+
+/** Spawns the server process; how to stop it, read its memory and see it end. */
+function spawnServer(o: SpawnOptions): LaunchedServer {
+  const { cgroup, log, dataDir } = o;
   // detached: the server leads its own process group, so stop() can signal the whole tree.
-  const child = spawn(wrapped.command, [...wrapped.args], {
-    env: { ...process.env, ...base.env },
+  const child = spawn(o.wrapped.command, [...o.wrapped.args], {
+    env: { ...process.env, ...o.command.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
-  child.stdout.on('data', (b: Buffer) => tail.push(b));
-  child.stderr.on('data', (b: Buffer) => tail.push(b));
+  child.stdout.on('data', (b: Buffer) => log.tail.push(b));
+  child.stderr.on('data', (b: Buffer) => log.tail.push(b));
   let exit: ServerExit | undefined;
   let stopping = false;
   const exited = new Promise<void>((resolve) => {
@@ -117,62 +116,39 @@ async function launch(
       });
     });
     child.on('error', (error) => {
-      tail.push(Buffer.from(`spawn error: ${error.message}\n`));
+      log.tail.push(Buffer.from(`spawn error: ${error.message}\n`));
       exit = { code: null, signal: null, oomKilled: false };
       resolve();
     });
   });
-  const memory: MemoryProbe | undefined =
-    cgroup ?? (child.pid !== undefined ? new ProcessTreeRss(child.pid) : undefined);
 
   const stop = async (): Promise<void> => {
     if (stopping) return;
     stopping = true;
     unregister();
-    signalGroup(child.pid, recipe.stopSignal ?? 'SIGTERM');
+    signalGroup(child.pid, o.stopSignal);
     const gone = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
     if (!gone) signalGroup(child.pid, 'SIGKILL');
     await killCgroupMembers(cgroup);
     await cgroup?.remove();
-    tail.close();
+    log.tail.close();
     await rm(dataDir, { recursive: true, force: true });
   };
   const unregister = onInterruptStop(stop);
 
-  const deadline = Date.now() + recipe.startTimeoutSeconds * 1000;
-  for (;;) {
-    if (exit) {
-      await stop();
-      throw new ServerStartError(
-        `${store}: server exited during start (code ${exit.code}, signal ${exit.signal}${exit.oomKilled ? ', OOM-killed' : ''})\n` +
-          `  command: ${description}\n  log: ${logFile}\n  last lines:\n    ` +
-          tail.lines(15).join('\n    '),
-        exit,
-      );
-    }
-    if (await recipe.isReady(endpoint).catch(() => false)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new ServerStartError(
-        `${store}: not ready after ${recipe.startTimeoutSeconds} s\n  command: ${description}\n` +
-          `  log: ${logFile}\n  last lines:\n    ${tail.lines(15).join('\n    ')}`,
-      );
-    }
-    await sleep(250);
-  }
-
   return {
     runtime: 'local',
-    endpoint,
-    memory,
-    description,
+    endpoint: o.endpoint,
+    kind: 'command',
+    description: [o.command.command, ...o.command.args].join(' '),
+    memory: cgroup ?? (child.pid !== undefined ? new ProcessTreeRss(child.pid) : undefined),
     facts: {
       dataDir: 'private directory under the system temp dir, removed after the run',
-      ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}),
+      ...(o.memoryLimitBytes !== undefined ? { memoryLimitBytes: o.memoryLimitBytes } : {}),
     },
-    dataBytes: () => directoryBytes(dataDir),
-    logTail: (n = 20) => tail.lines(n),
+    log,
     exit: () => exit,
+    dataBytes: () => directoryBytes(dataDir),
     oomKills: async () => (cgroup ? cgroup.oomKills() : undefined),
     stop,
   };

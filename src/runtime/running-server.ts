@@ -1,5 +1,5 @@
 import { ServerStartError } from './server-start-error.js';
-import type { Endpoint } from '../adapters/store-adapter.js';
+import type { Endpoint } from './endpoint.js';
 import type { MemoryProbe } from './memory-probe.js';
 
 /** How a server ended on its own, if it did (a crash or an OOM kill during a run). */

@@ -1,7 +1,7 @@
-import type { StoreDefinition, StoreProfile } from '../adapters/store-definition.js';
 import { startDockerServer } from './docker/docker-runtime.js';
 import { startLocalServer } from './local-runtime.js';
 import type { RunningServer } from './running-server.js';
+import type { ServerRecipes } from './server-recipes.js';
 
 export const RUNTIMES = ['local', 'docker'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
@@ -10,7 +10,7 @@ export interface StartOptions {
   readonly runtime: RuntimeName;
   readonly version: string;
   readonly memoryLimitBytes?: number;
-  /** The profile's server environment (StoreProfile.serverEnv). */
+  /** The profile's server environment (a store profile's serverEnv). */
   readonly env?: Readonly<Record<string, string>>;
   /** docker runtime: run this image instead of the recipe's. */
   readonly image?: string;
@@ -33,8 +33,15 @@ export interface StoreServer {
   start(memoryLimitBytes?: number): Promise<RunningServer>;
 }
 
-/** How one store, in one profile, is started under a plan. */
-export function storeServer(plan: ServerPlan, definition: StoreDefinition, profile: StoreProfile): StoreServer {
+/**
+ * How one store is started under a plan; `serverEnv` is what its chosen profile adds to the
+ * server's environment (a tokenizer module, say).
+ */
+export function storeServer(
+  plan: ServerPlan,
+  definition: ServerRecipes,
+  serverEnv?: Readonly<Record<string, string>>,
+): StoreServer {
   const version = chosenVersion(definition, plan.runtime, plan.versions);
   const image = plan.images.get(definition.name);
   const planned = plan.memoryLimits.get(definition.name) ?? plan.memoryLimits.get('*');
@@ -45,14 +52,14 @@ export function storeServer(plan: ServerPlan, definition: StoreDefinition, profi
         runtime: plan.runtime,
         version,
         ...(limit !== undefined ? { memoryLimitBytes: limit } : {}),
-        ...(profile.serverEnv ? { env: profile.serverEnv } : {}),
+        ...(serverEnv ? { env: serverEnv } : {}),
         ...(image !== undefined ? { image } : {}),
       }),
   };
 }
 
 /** Versions a store's recipe for `runtime` can run, default first; empty when it has none. */
-export function runtimeVersions(definition: StoreDefinition, runtime: RuntimeName): string[] {
+export function runtimeVersions(definition: ServerRecipes, runtime: RuntimeName): string[] {
   if (runtime === 'docker') {
     const docker = definition.docker;
     if (!docker) return [];
@@ -64,7 +71,7 @@ export function runtimeVersions(definition: StoreDefinition, runtime: RuntimeNam
 
 /** The version a run uses for a store: the user's choice, else the runtime recipe's default. */
 function chosenVersion(
-  definition: StoreDefinition,
+  definition: ServerRecipes,
   runtime: RuntimeName,
   versions: ReadonlyMap<string, string>,
 ): string {
@@ -72,7 +79,7 @@ function chosenVersion(
 }
 
 /** Starts a store's server with the chosen runtime; the store must have a recipe for it. */
-function startServer(definition: StoreDefinition, o: StartOptions): Promise<RunningServer> {
+function startServer(definition: ServerRecipes, o: StartOptions): Promise<RunningServer> {
   const limit = o.memoryLimitBytes !== undefined ? { memoryLimitBytes: o.memoryLimitBytes } : {};
   if (o.runtime === 'docker') {
     if (!definition.docker) return Promise.reject(new Error(`${definition.name} has no docker runtime recipe`));

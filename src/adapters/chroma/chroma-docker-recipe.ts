@@ -9,6 +9,7 @@ import { chromaLocalRecipe } from './chroma-local-recipe.js';
  */
 export const chromaDockerRecipe: DockerRecipe = {
   ports: ['http'],
+  defaultPorts: { http: 8000 },
   defaultVersion: '0.5.20',
   images: { '0.5.20': 'vdb-bench/chroma:0.5.20-local' },
   upstreamImage: 'chromadb/chroma:0.5.20',

@@ -1,4 +1,4 @@
-import type { Endpoint } from '../store-adapter.js';
+import type { Endpoint } from '../../runtime/endpoint.js';
 import type { LocalRecipe } from '../../runtime/local-recipe.js';
 import { CHROMA_ROUTES, chromaRoute } from './chroma-routes.js';
 

@@ -25,6 +25,7 @@ import { oceanbaseLocalRecipe } from './oceanbase-local-recipe.js';
  */
 export const oceanbaseDockerRecipe: DockerRecipe = {
   ports: oceanbaseLocalRecipe.ports,
+  defaultPorts: { mysql: 2881 },
   defaultVersion: '1.4.0',
   images: { '1.4.0': 'vdb-bench/seekdb:1.4.0-local' },
   upstreamImage: 'oceanbase/seekdb:latest',

@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import type { Endpoint } from '../store-adapter.js';
+import type { Endpoint } from '../../runtime/endpoint.js';
 import type { LocalRecipe } from '../../runtime/local-recipe.js';
 import { seekdbBinary } from './oceanbase-package.js';
 

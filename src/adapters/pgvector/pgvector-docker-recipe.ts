@@ -11,6 +11,7 @@ import { PGVECTOR_VERSION } from './pgvector-version.js';
  */
 export const pgvectorDockerRecipe: DockerRecipe = {
   ports: ['postgres'],
+  defaultPorts: { postgres: 5432 },
   defaultVersion: PGVECTOR_VERSION,
   images: { [PGVECTOR_VERSION]: `vdb-bench/pgvector:pg15-${PGVECTOR_VERSION}-local` },
   upstreamImage: 'pgvector/pgvector:pg16',

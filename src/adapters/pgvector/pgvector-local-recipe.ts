@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { readFile, access } from 'node:fs/promises';
 import pg from 'pg';
-import type { Endpoint } from '../store-adapter.js';
+import type { Endpoint } from '../../runtime/endpoint.js';
 import type { LocalContext, LocalRecipe } from '../../runtime/local-recipe.js';
 import { PG_BIN, PG_EXTENSION_DIR, PG_LIB_DIR, PG_MAJOR, PGVECTOR_VERSION } from './pgvector-version.js';
 

@@ -23,6 +23,7 @@ const VERSIONS = ['1.27.0', '1.19.0'] as const;
  */
 export const weaviateDockerRecipe: DockerRecipe = {
   ports: weaviateLocalRecipe.ports,
+  defaultPorts: { http: 8080, grpc: 50051, gossip: 7946, raft: 8300, raftRpc: 8301 },
   defaultVersion: '1.27.0',
   images: Object.fromEntries(VERSIONS.map((v) => [v, `vdb-bench/weaviate:${v}-local`])),
   upstreamImage: 'semitechnologies/weaviate:1.27.0',

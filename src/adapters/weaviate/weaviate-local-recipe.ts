@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Endpoint } from '../store-adapter.js';
+import type { Endpoint } from '../../runtime/endpoint.js';
 import type { LocalCommand, LocalContext, LocalRecipe } from '../../runtime/local-recipe.js';
 
 /**

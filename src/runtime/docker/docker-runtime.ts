@@ -1,17 +1,16 @@
-import { createWriteStream } from 'node:fs';
-import { access, mkdir } from 'node:fs/promises';
+import { access } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { constants as osConstants } from 'node:os';
 import { promisify } from 'node:util';
-import type { Endpoint } from '../../adapters/store-adapter.js';
-import type { DockerContext, DockerRecipe } from '../docker-recipe.js';
+import type { Endpoint } from '../endpoint.js';
+import type { DockerCommand, DockerRecipe } from '../docker-recipe.js';
 import type { RunningServer, ServerExit } from '../running-server.js';
 import { ServerStartError } from '../server-start-error.js';
 import { oomKillCount } from '../cgroup.js';
 import { freePorts } from '../free-port.js';
 import { onInterruptStop } from '../cleanup.js';
-import { LogTail } from '../log-tail.js';
+import { openServerLog, type ServerLog } from '../server-log.js';
+import { awaitReady, unknownVersion, type LaunchedServer } from '../await-ready.js';
 import { DockerEngine } from './docker-engine.js';
 import type { EngineInfo } from './docker-api-types.js';
 import {
@@ -47,7 +46,8 @@ let started = 0;
 /**
  * Starts a store's server as a container on the host's network (`--network host`, the server
  * bound to 127.0.0.1 on free ports), labelled `vdb-bench=1` with this process's pid, and waits
- * until the recipe says it is ready. Memory is read as `docker stats` shows it.
+ * until the recipe says it is ready (awaitReady, shared with the local runtime). Memory is read
+ * as `docker stats` shows it.
  */
 export async function startDockerServer(
   store: string,
@@ -55,36 +55,58 @@ export async function startDockerServer(
   options: DockerStartOptions = {},
 ): Promise<RunningServer> {
   const version = options.version ?? recipe.defaultVersion;
-  const recipeImage = recipe.images[version];
-  if (!recipeImage && !options.image) {
-    throw new ServerStartError(
-      `${store}: no docker recipe for version ${version}; known: ${Object.keys(recipe.images).join(', ')}`,
-    );
-  }
-  const image = options.image ?? (recipeImage as string);
+  const image = options.image ?? recipe.images[version];
+  if (image === undefined) throw unknownVersion(store, 'docker', version, Object.keys(recipe.images));
   const engine = options.engine ?? new DockerEngine();
   const info = await engine.json<EngineInfo>('GET', '/info', undefined, 10_000);
   await removeLeftovers(engine);
   const imageInfo = await inspectImage(engine, store, image, recipe.buildScript);
-
   const ports = await freePorts(recipe.ports);
-  const ctx: DockerContext = { ports, version, dataDir: recipe.dataDir.path };
-  const endpoint: Endpoint = { host: '127.0.0.1', ports };
-  const cmd = recipe.command(ctx);
-  const logDir = options.logDir ?? join(process.cwd(), '.vdb-bench', 'logs');
-  await mkdir(logDir, { recursive: true });
-  const logFile = join(logDir, `${store}-docker-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
-  const tail = new LogTail(createWriteStream(logFile));
-  const name = `vdb-bench-${process.pid}-${store}-${started++}`;
-  const limit = options.memoryLimitBytes;
+  const log = await openServerLog(`${store}-docker`, options.logDir);
+  const launched = await runContainer({
+    store,
+    recipe,
+    engine,
+    image,
+    imageId: imageInfo.Id,
+    endpoint: { host: '127.0.0.1', ports },
+    command: recipe.command({ ports, version, dataDir: recipe.dataDir.path }),
+    log,
+    memoryLimitBytes: options.memoryLimitBytes,
+    facts: { image, imageId: imageInfo.Id, imageBytes: imageInfo.Size, dockerServerVersion: info.ServerVersion },
+    cgroupVersion: info.CgroupVersion,
+  });
+  return awaitReady(store, launched, recipe);
+}
+
+interface ContainerOptions {
+  readonly store: string;
+  readonly recipe: DockerRecipe;
+  readonly engine: DockerEngine;
+  readonly image: string;
+  readonly imageId: string;
+  readonly endpoint: Endpoint;
+  readonly command: DockerCommand;
+  readonly log: ServerLog;
+  readonly memoryLimitBytes: number | undefined;
+  /** Facts about the engine and image, recorded with the store's settings. */
+  readonly facts: Readonly<Record<string, string | number>>;
+  readonly cgroupVersion: EngineInfo['CgroupVersion'];
+}
+
+/** Creates and starts the container; how to stop it, read its memory and see it end. */
+async function runContainer(o: ContainerOptions): Promise<LaunchedServer> {
+  const { engine, recipe, log, command: cmd } = o;
+  const limit = o.memoryLimitBytes;
   const data = recipe.dataDir;
+  const name = `vdb-bench-${process.pid}-${o.store}-${started++}`;
   const created = await engine.json<{ Id: string }>('POST', `/containers/create?name=${name}`, {
-    Image: image,
+    Image: o.image,
     Cmd: cmd.args,
     ...(cmd.entrypoint ? { Entrypoint: cmd.entrypoint } : {}),
     Env: Object.entries(cmd.env ?? {}).map(([k, v]) => `${k}=${v}`),
     ...(recipe.user ? { User: recipe.user } : {}),
-    Labels: { [LABEL]: '1', [OWNER_LABEL]: String(process.pid), [STORE_LABEL]: store },
+    Labels: { [LABEL]: '1', [OWNER_LABEL]: String(process.pid), [STORE_LABEL]: o.store },
     ...(data.kind === 'volume' ? { Volumes: { [data.path]: {} } } : {}),
     HostConfig: {
       NetworkMode: 'host',
@@ -94,14 +116,14 @@ export async function startDockerServer(
         : {}),
     },
   }).catch((error: unknown) => {
-    tail.close();
+    log.tail.close();
     throw error;
   });
   const id = created.Id;
 
   const dataNote = data.kind === 'volume' ? `anonymous volume at ${data.path}` : `tmpfs at ${data.path} (in memory)`;
   const description =
-    `docker ${image} (${imageInfo.Id.replace('sha256:', '').slice(0, 12)}) ` +
+    `docker ${o.image} (${o.imageId.replace('sha256:', '').slice(0, 12)}) ` +
     [...(cmd.entrypoint ?? []), ...cmd.args].join(' ') +
     `; --network host${limit !== undefined ? `, --memory ${limit}` : ''}; data: ${dataNote}; Dify runs ${recipe.upstreamImage}`;
 
@@ -112,7 +134,7 @@ export async function startDockerServer(
     if (!stopped) {
       stopping = true;
       unregister();
-      stopped = removeContainer(engine, id).finally(() => tail.close());
+      stopped = removeContainer(engine, id).finally(() => log.tail.close());
     }
     return stopped;
   };
@@ -124,12 +146,12 @@ export async function startDockerServer(
     const lines = await containerLogs(engine, id, 15).catch(() => []);
     await stop();
     throw new ServerStartError(
-      `${store}: container did not start: ${(error as Error).message}\n  image: ${image}\n  last lines:\n    ${lines.join('\n    ')}`,
+      `${o.store}: container did not start: ${(error as Error).message}\n  image: ${o.image}\n  last lines:\n    ${lines.join('\n    ')}`,
     );
   }
 
   // The whole output, to the log file and the in-memory tail, for as long as the container runs.
-  const demux = new StreamDemuxer((_, payload) => tail.push(payload));
+  const demux = new StreamDemuxer((_, payload) => log.tail.push(payload));
   void engine
     .stream('GET', `/containers/${id}/logs?follow=1&stdout=1&stderr=1`, (c) => demux.push(c), undefined, { unref: true })
     .catch(() => undefined);
@@ -143,46 +165,22 @@ export async function startDockerServer(
     })
     .catch(() => undefined);
 
-  const memory = new DockerStatsMemory(engine, id, info.CgroupVersion);
-  const deadline = Date.now() + recipe.startTimeoutSeconds * 1000;
-  for (;;) {
-    if (exit) {
-      const how = exit as ServerExit;
-      const lines = await containerLogs(engine, id, 15).catch(() => tail.lines(15));
-      await stop();
-      throw new ServerStartError(
-        `${store}: server exited during start (code ${how.code}, signal ${how.signal}${how.oomKilled ? ', OOM-killed' : ''})\n` +
-          `  container: ${description}\n  log: ${logFile}\n  last lines:\n    ${lines.join('\n    ')}`,
-        how,
-      );
-    }
-    if (await recipe.isReady(endpoint).catch(() => false)) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new ServerStartError(
-        `${store}: not ready after ${recipe.startTimeoutSeconds} s\n  container: ${description}\n` +
-          `  log: ${logFile}\n  last lines:\n    ${tail.lines(15).join('\n    ')}`,
-      );
-    }
-    await sleep(250);
-  }
-
   return {
     runtime: 'docker',
-    endpoint,
-    memory,
+    endpoint: o.endpoint,
+    kind: 'container',
     description,
+    memory: new DockerStatsMemory(engine, id, o.cgroupVersion),
     facts: {
-      image,
-      imageId: imageInfo.Id,
-      imageBytes: imageInfo.Size,
+      ...o.facts,
       dataDir: dataNote,
       ...(limit !== undefined ? { memoryLimitBytes: limit } : {}),
-      dockerServerVersion: info.ServerVersion,
     },
-    dataBytes: () => dataBytes(engine, id, recipe),
-    logTail: (n = 20) => tail.lines(n),
+    log,
+    // The engine has every line; the followed stream may lag behind a fast exit.
+    lastLines: (n) => containerLogs(engine, id, n),
     exit: () => exit,
+    dataBytes: () => dataBytes(engine, id, recipe),
     oomKills: () => containerOomKills(id),
     stop,
   };
@@ -230,8 +228,4 @@ async function containerOomKills(id: string): Promise<number | undefined> {
     if (count !== undefined) return count;
   }
   return undefined;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
