@@ -40,8 +40,8 @@ type Pick = (s: StoreResult) => SearchResult | undefined;
 /**
  * Compares interleaved rounds store by store and workload by workload. Round i is baseline[i]
  * and current[i], run back to back; callers check comparability first (comparabilityProblems).
- * Latency is judged across rounds (roundShift); quality by a fixed tolerance on the mean, since
- * it barely moves between runs of the same server.
+ * Latency is judged across rounds (roundShift), at alpha split over the store's workloads;
+ * quality by a fixed tolerance on the mean, since it barely moves between runs of the same server.
  */
 export function compareRounds(
   baseline: readonly NamedResults[],
@@ -52,6 +52,7 @@ export function compareRounds(
   const reference = (current[0] as NamedResults).results;
   const keys = reference.stores.map(storeKey).filter((key) => baseline[0]?.results.stores.some((s) => storeKey(s) === key));
   for (const key of keys) {
+    const judged: Array<{ workload: string; before: Ok[]; after: Ok[] }> = [];
     for (const [workload, pick] of searchWorkloads(reference)) {
       const before = baseline.map((b) => pickIn(b.results, key, pick));
       const after = current.map((c) => pickIn(c.results, key, pick));
@@ -67,7 +68,13 @@ export function compareRounds(
         rows.push({ store: key, workload, metric: 'p50 ms', baseline: Number.NaN, current: Number.NaN, detail: 'not ok in every baseline round', verdict: 'not judged' });
         continue;
       }
-      rows.push(latencyRow(key, workload, before, after, t));
+      judged.push({ workload, before: before as Ok[], after: after as Ok[] });
+    }
+    // Bonferroni over the store's latency tests: a store passes when none of its workloads
+    // regressed, so alpha is the store's false-alarm budget, not each workload's.
+    const alpha = t.alpha / Math.max(1, judged.length);
+    for (const { workload, before, after } of judged) {
+      rows.push(latencyRow(key, workload, before, after, t.latency, alpha));
       for (const [metric, field] of [['recall', 'recall'], ['nDCG@10', 'ndcg10']] as const) {
         const x = before.map((r) => r[field]);
         const y = after.map((r) => r[field]);
@@ -87,7 +94,7 @@ export function passMedian(r: Ok): number {
   return r.latenciesMs.length > 0 ? median([...r.latenciesMs]) : r.latency.p50Ms;
 }
 
-function latencyRow(store: string, workload: string, before: readonly Ok[], after: readonly Ok[], t: CompareThresholds): ComparisonRow {
+function latencyRow(store: string, workload: string, before: readonly Ok[], after: readonly Ok[], threshold: number, alpha: number): ComparisonRow {
   const a = before.map(passMedian);
   const b = after.map(passMedian);
   const shift = roundShift(a, b);
@@ -97,8 +104,8 @@ function latencyRow(store: string, workload: string, before: readonly Ok[], afte
     return { ...base, detail: `${change} (1 round: run at least 2 interleaved rounds to judge latency)`, verdict: 'not judged' };
   }
   let verdict: Verdict = 'unchanged';
-  if (shift.change > t.latency && shift.pSlower < t.alpha) verdict = 'regression';
-  if (shift.change < 1 / (1 + t.latency) - 1 && shift.pFaster < t.alpha) verdict = 'improvement';
+  if (shift.change > threshold && shift.pSlower < alpha) verdict = 'regression';
+  if (shift.change < 1 / (1 + threshold) - 1 && shift.pFaster < alpha) verdict = 'improvement';
   const p = verdict === 'improvement' ? shift.pFaster : shift.pSlower;
   return { ...base, detail: `${change} (p=${formatP(p)}, ${a.length} rounds)`, verdict };
 }
@@ -170,7 +177,8 @@ export function renderComparison(rows: readonly ComparisonRow[], t: CompareThres
   return (
     `${table}\n\n${regressions} regression(s). Latency: per-round medians, round i being baseline i and current i run ` +
     `back to back; a regression is a change (geometric mean of the per-round ratios) above ` +
-    `${(t.latency * 100).toFixed(0)}% that a one-sided t test across rounds finds significant at p < ${t.alpha}. ` +
+    `${(t.latency * 100).toFixed(0)}% that a one-sided t test across rounds finds significant at p < ${t.alpha} ` +
+    `divided by the number of the store's workloads compared (Bonferroni). ` +
     `Quality: a drop of the mean recall or nDCG@10 by more than ${t.quality}.\n` +
     (noteLines ? `\n${noteLines}` : '')
   );

@@ -122,6 +122,34 @@ describe('compareRounds', () => {
   });
 });
 
+describe('alpha is the store\'s budget, split over its workloads (Bonferroni)', () => {
+  // Per-round ratios e^0.05, e^0.15, e^0.09: change +10.1%, t = 3.3265, one-sided p = 0.0399 (df 2).
+  const slower = [Math.exp(0.05), Math.exp(0.15), Math.exp(0.09)];
+  const twoWorkloads = (m: number): Results => {
+    const r = run(m);
+    const store = r.stores[0] as StoreResult;
+    return { ...r, stores: [{ ...store, workloads: { ...store.workloads, filteredVector: pass([m * 0.9, m, m * 1.1], 1) } }] };
+  };
+
+  it('one workload: p = 0.0399 < 0.05 is a regression', () => {
+    const rows = compareRounds(named('base', [run(1), run(1), run(1)]), named('head', slower.map((m) => run(m))), DEFAULT_THRESHOLDS);
+    expect(rows[0]?.verdict).toBe('regression');
+    expect(rows[0]?.detail).toBe('+10.1% (p=0.0399, 3 rounds)');
+  });
+
+  it('two workloads: the same p is above 0.05 / 2, so neither is', () => {
+    const rows = compareRounds(
+      named('base', [1, 1, 1].map(twoWorkloads)),
+      named('head', slower.map(twoWorkloads)),
+      DEFAULT_THRESHOLDS,
+    );
+    expect(rows.filter((r) => r.metric === 'p50 ms').map((r) => [r.workload, r.verdict])).toEqual([
+      ['vector k=4', 'unchanged'],
+      ['vector filtered', 'unchanged'],
+    ]);
+  });
+});
+
 describe('comparabilityProblems', () => {
   it('names each difference on one line: dataset, workload setting, store version, rounds', () => {
     const other = run(1);
