@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { STORES, parseImages, parseMemoryLimits, parseVersions, selectStores } from './adapters/registry.js';
+import { STORES, selectStores } from './adapters/registry.js';
+import { parseImages, parseMemoryLimits, parseVersions } from './cli/server-options.js';
 import { DEFAULT_CONFIG, type BenchConfig } from './bench/bench-config.js';
 import { runBenchmark } from './bench/run-benchmark.js';
 import { runLeastMemory } from './bench/run-least-memory.js';
@@ -256,7 +257,7 @@ program
         const flags = [
           'vector',
           c.documentIdFilter ? 'document_id filter' : undefined,
-          c.fullText ? 'full text' : undefined,
+          c.fullText ? (c.fullTextRanked ? 'full text' : 'full text (unranked)') : undefined,
           c.nativeHybrid ? 'native hybrid' : undefined,
         ].filter(Boolean);
         const marker = name === store.defaultProfile ? ' (default)' : '';

@@ -1,7 +1,6 @@
 import type { StoreSelection } from '../adapters/registry.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { storeServer, type ServerPlan } from '../runtime/start-server.js';
-import { profileOf } from '../adapters/registry.js';
 import type { BenchConfig } from './bench-config.js';
 import { harnessUsage } from './machine.js';
 import { newResults } from './results/new-results.js';
@@ -27,10 +26,11 @@ export interface BenchmarkRequest {
 export async function runBenchmark(request: BenchmarkRequest): Promise<Results> {
   const { dataset, config } = request;
   const results = await newResults(dataset, config, request.resultsFile, request.plan.runtime);
-  for (const { definition, profile } of request.stores) {
-    const server = storeServer(request.plan, definition, profileOf(definition, profile));
+  for (const selection of request.stores) {
+    const { definition, profile } = selection;
+    const server = storeServer(request.plan, definition, profile.serverEnv);
     const result = await runStore(
-      { definition, profile, version: server.version, start: () => server.start() },
+      { selection, version: server.version, start: () => server.start() },
       dataset,
       config,
       request.progress,

@@ -1,6 +1,5 @@
 import type { StoreSelection } from '../adapters/registry.js';
-import type { Doc, StoreAdapter, StoreInfo } from '../adapters/store-adapter.js';
-import type { StoreProfile } from '../adapters/store-definition.js';
+import type { Collection, StoreSession } from '../adapters/store-adapter.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { row } from '../datasets/dataset.js';
 import { describeFailure, type RunningServer } from '../runtime/running-server.js';
@@ -13,7 +12,10 @@ import type { Progress } from './progress.js';
 import { newResults } from './results/new-results.js';
 import { writeResults } from './results/results-file.js';
 import type { KnowledgeBaseStep, MemoryResult, Results, StoreResult } from './results/results-schema.js';
+import { newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
+import { withTimeout } from './with-timeout.js';
+import { docBatches } from './workloads/doc-batches.js';
 
 /** The shape of a `bench kb` sweep. */
 export interface KnowledgeBaseOptions {
@@ -44,14 +46,18 @@ export interface KnowledgeBaseRequest {
 /**
  * `bench kb`: Dify creates one collection (class, table) per knowledge base, so a server's memory
  * depends on how many there are. For each store and each N: a fresh server, N collections each
- * holding the same first docs of the dataset (one adapter per collection, as Dify builds one
- * vector client per knowledge base), memory at idle, then k-NN searches in every collection,
- * then memory once every client has closed (what the collections cost without connections).
- * Stores run one after another; a store's sweep stops at its first failing N, and the results
- * file is rewritten atomically after each store.
+ * holding the same first docs of the dataset, memory at idle, then k-NN searches in every
+ * collection, then memory once every client has closed (what the collections cost without
+ * connections). Stores run one after another; a store's sweep stops at its first failing N, and
+ * the results file is rewritten atomically after each store.
+ *
+ * Each knowledge base gets its own session (connection or pool), not one shared session with N
+ * collection handles: Dify builds one vector client per knowledge base (Vector(dataset) →
+ * a fresh client in each store's factory), so for PostgreSQL each holds its own backend
+ * processes, and the "clients closed" figure is exactly what those connections cost.
  */
 export async function runKnowledgeBases(request: KnowledgeBaseRequest): Promise<Results> {
-  const { dataset, options, progress } = request;
+  const { dataset, options } = request;
   if (options.docsPerCollection > dataset.docs.length) {
     throw new Error(`--docs-per-kb: ${options.docsPerCollection} is more than the dataset's ${dataset.docs.length} docs`);
   }
@@ -60,45 +66,8 @@ export async function runKnowledgeBases(request: KnowledgeBaseRequest): Promise<
   }
   const counts = [...new Set(options.counts)].sort((a, b) => a - b);
   const results = await newResults(dataset, request.config, request.resultsFile, request.plan.runtime);
-  for (const { definition, profile: profileName } of request.stores) {
-    const profile = definition.profiles[profileName];
-    if (!profile) throw new Error(`${definition.name}: unknown profile ${profileName}`);
-    const server = storeServer(request.plan, definition, profile);
-    const { version } = server;
-    const start = () => server.start();
-    const store: StoreResult = {
-      store: definition.name,
-      profile: profileName,
-      status: 'ok',
-      capabilities: { ...profile.capabilities, metrics: [...profile.capabilities.metrics], notes: [...profile.capabilities.notes] },
-      workloads: {},
-      knowledgeBases: {
-        counts,
-        docsPerCollection: options.docsPerCollection,
-        queries: options.queries,
-        k: options.k,
-        settleSeconds: options.settleSeconds,
-        steps: [],
-      },
-    };
-    for (const n of counts) {
-      progress.log(`${definition.name}/${profileName}: ${n} knowledge base${n === 1 ? '' : 's'} × ${options.docsPerCollection} docs (${version})`);
-      const outcome = await runStep(start, profile, dataset, request.config, options, n, progress);
-      store.knowledgeBases?.steps.push(outcome.step);
-      if (outcome.server && !store.server) store.server = { ...outcome.server, requestedVersion: version };
-      const s = outcome.step;
-      if (s.status === 'failed') {
-        progress.log(`  FAILED during ${s.phase}: ${s.error.split('\n')[0]}`);
-        store.status = 'failed';
-        store.error = { phase: `${n} knowledge bases: ${s.phase}`, message: s.error, logTail: outcome.logTail };
-        break; // a larger N would fail the same way, or worse
-      }
-      progress.log(
-        `  idle ${mib(s.idleBytes)} MiB, search peak ${mib(s.searchPeakBytes)} MiB, clients closed ${mib(s.closedBytes)} MiB, ` +
-          `p50 ${s.searchLatency.p50Ms.toFixed(2)} ms, create+insert ${s.createInsertSeconds.toFixed(1)} s`,
-      );
-    }
-    results.stores.push(store);
+  for (const selection of request.stores) {
+    results.stores.push(await sweepStore(selection, counts, request));
     results.harness = harnessUsage();
     await writeResults(request.resultsFile, results);
   }
@@ -108,123 +77,97 @@ export async function runKnowledgeBases(request: KnowledgeBaseRequest): Promise<
   return results;
 }
 
+/** One store through every N, ascending, stopping at the first N that fails. */
+async function sweepStore(selection: StoreSelection, counts: readonly number[], request: KnowledgeBaseRequest): Promise<StoreResult> {
+  const { options, progress } = request;
+  const { definition, profileName, profile } = selection;
+  const server = storeServer(request.plan, definition, profile.serverEnv);
+  const { version } = server;
+  const steps: KnowledgeBaseStep[] = [];
+  const store: StoreResult = {
+    ...newStoreResult(selection),
+    knowledgeBases: {
+      counts: [...counts],
+      docsPerCollection: options.docsPerCollection,
+      queries: options.queries,
+      k: options.k,
+      settleSeconds: options.settleSeconds,
+      steps,
+    },
+  };
+  for (const n of counts) {
+    progress.log(`${definition.name}/${profileName}: ${n} knowledge base${n === 1 ? '' : 's'} × ${options.docsPerCollection} docs (${version})`);
+    const outcome = await runStep({ ...request, start: () => server.start(), selection, n });
+    steps.push(outcome.step);
+    if (outcome.server && !store.server) store.server = { ...outcome.server, requestedVersion: version };
+    const s = outcome.step;
+    if (s.status === 'failed') {
+      progress.log(`  FAILED during ${s.phase}: ${s.error.split('\n')[0]}`);
+      store.status = 'failed';
+      store.error = { phase: `${n} knowledge bases: ${s.phase}`, message: s.error, logTail: outcome.logTail };
+      break; // a larger N would fail the same way, or worse
+    }
+    progress.log(
+      `  idle ${mib(s.idleBytes)} MiB, search peak ${mib(s.searchPeakBytes)} MiB, clients closed ${mib(s.closedBytes)} MiB, ` +
+        `p50 ${s.searchLatency.p50Ms.toFixed(2)} ms, create+insert ${s.createInsertSeconds.toFixed(1)} s`,
+    );
+  }
+  return store;
+}
+
+type ServerRecord = Omit<NonNullable<StoreResult['server']>, 'requestedVersion'>;
+
 interface StepOutcome {
   readonly step: KnowledgeBaseStep;
-  /** The server as the first adapter saw it (without requestedVersion), once one connected. */
-  readonly server?: Omit<NonNullable<StoreResult['server']>, 'requestedVersion'>;
+  /** The server as the first session saw it (without requestedVersion), once one connected. */
+  readonly server?: ServerRecord;
   readonly logTail: string[];
 }
 
-/** One N: a fresh server, N filled collections, idle memory, searches, then everything closed. */
-async function runStep(
-  start: () => Promise<RunningServer>,
-  profile: StoreProfile,
-  dataset: Dataset,
-  config: BenchConfig,
-  options: KnowledgeBaseOptions,
-  n: number,
-  progress: Progress,
-): Promise<StepOutcome> {
-  const { dims, metric } = dataset.manifest;
-  const docs = options.docsPerCollection;
-  // Built before any clock starts: every collection receives these same batches.
-  const batches: Doc[][] = [];
-  for (let from = 0; from < docs; from += config.batchSize) {
-    const to = Math.min(from + config.batchSize, docs);
-    batches.push(
-      dataset.docs.slice(from, to).map((d, i) => ({
-        id: d.id,
-        documentId: d.document_id,
-        text: d.text,
-        vector: row(dataset.vectors, dims, from + i),
-        ...(d.metadata ? { metadata: d.metadata } : {}),
-      })),
-    );
-  }
-  const base = `vdb_bench_kb_${Date.now().toString(36)}`;
-  const adapters: StoreAdapter[] = [];
-  let server: RunningServer | undefined;
-  let sampler: MemorySampler | undefined;
-  let serverInfo: StepOutcome['server'];
-  let phase = 'start';
-  const settle = () => new Promise((r) => setTimeout(r, options.settleSeconds * 1000));
+interface StepRequest {
+  readonly start: () => Promise<RunningServer>;
+  readonly selection: StoreSelection;
+  readonly n: number;
+  readonly dataset: Dataset;
+  readonly config: BenchConfig;
+  readonly options: KnowledgeBaseOptions;
+  readonly progress: Progress;
+}
 
-  const attempt = async () => {
-    const started = await timed(start);
-    server = started.value;
-    if (server.memory) (sampler = new MemorySampler(server.memory, config.memoryIntervalMs)).start();
-    await settle(); // phase "idle": the empty server
+/** One knowledge base as Dify holds it: its own client session and its collection. */
+interface KnowledgeBase {
+  readonly session: StoreSession;
+  collection?: Collection;
+}
 
-    phase = 'create + insert';
-    await sampler?.enter('insert');
-    let createInsertMs = 0;
-    progress.start(`${n} × create + insert`, n * docs);
-    for (let i = 0; i < n; i++) {
-      const adapter = profile.createAdapter();
-      adapters.push(adapter);
-      const info: StoreInfo = await adapter.connect(server.endpoint);
-      serverInfo ??= {
-        runtime: server.runtime,
-        version: info.version,
-        description: server.description,
-        settings: { ...info.settings },
-        startSeconds: started.ms / 1000,
-      };
-      const { ms } = await timed(async () => {
-        await adapter.createCollection({ name: `${base}_${i}`, dims, metric });
-        for (const batch of batches) {
-          await adapter.insert(batch);
-          progress.tick(batch.length);
-        }
-        await adapter.waitUntilSearchable(docs);
-      });
-      createInsertMs += ms;
-      const held = await adapter.count();
-      if (held !== docs) throw new Error(`collection ${i + 1} of ${n} holds ${held} rows after inserting ${docs}`);
-    }
-    progress.stop();
+/** What one step holds while it runs, so a failure or a timeout can be described and undone. */
+interface StepRun {
+  phase: string;
+  server?: RunningServer;
+  sampler?: MemorySampler;
+  serverInfo?: ServerRecord;
+  /** Open knowledge bases; each leaves the list as its session closes. */
+  readonly kbs: KnowledgeBase[];
+  /** Knowledge bases created, filled and counted. */
+  completed: number;
+}
 
-    phase = 'idle after insert';
-    await sampler?.enter('settle');
-    await settle();
+interface StepFigures {
+  readonly startSeconds: number;
+  readonly createInsertSeconds: number;
+  readonly latency: LatencyRecorder;
+  readonly emptyAnswers: number;
+}
 
-    phase = 'search';
-    await sampler?.enter('search');
-    const latency = new LatencyRecorder();
-    let emptyAnswers = 0;
-    progress.start(`${n} × search`, n * options.queries);
-    for (let q = 0; q < options.queries; q++) {
-      const vector = row(dataset.queryVectors, dims, q);
-      for (const adapter of adapters) {
-        const { value, ms } = await timed(() => adapter.searchVector({ vector, k: options.k }));
-        latency.recordMs(ms);
-        if (value.length === 0) emptyAnswers++;
-        progress.tick();
-      }
-    }
-    progress.stop();
-
-    // Per-client server state (a PostgreSQL backend per connection) goes with its client.
-    phase = 'close';
-    await sampler?.enter('closed');
-    for (const adapter of adapters) await adapter.close();
-    await settle();
-    return { startSeconds: started.ms / 1000, createInsertSeconds: createInsertMs / 1000, latency, emptyAnswers };
-  };
-
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not finish within ${options.stepTimeoutSeconds} s`)), options.stepTimeoutSeconds * 1000);
-  });
-  const running = attempt();
-  running.catch(() => undefined); // after a timeout it fails once the server is stopped: expected
-  const count = { collections: n, docsPerCollection: docs };
+/** One N: a fresh server, N filled collections, idle memory, searches, then every client closed. */
+async function runStep(r: StepRequest): Promise<StepOutcome> {
+  const run: StepRun = { phase: 'start', kbs: [], completed: 0 };
+  const count = { collections: r.n, docsPerCollection: r.options.docsPerCollection };
   let step: KnowledgeBaseStep;
   let logTail: string[] = [];
   try {
-    const done = await Promise.race([running, timeout]);
-    const memory = await sampler?.stop();
-    sampler = undefined;
+    const done = await withTimeout(measureStep(run, r), r.options.stepTimeoutSeconds);
+    const memory = await stopSampler(run);
     step = {
       status: 'ok',
       ...count,
@@ -237,25 +180,110 @@ async function runStep(
       ...(memory ? { memory } : {}),
     };
   } catch (error) {
-    progress.stop();
-    const s = server as RunningServer | undefined;
-    const cause = await describeFailure(s, error);
-    logTail = s?.logTail(30) ?? [];
-    const memory = await sampler?.stop();
-    sampler = undefined;
-    step = { status: 'failed', ...count, phase, error: cause, collectionsCreated: countCreated(adapters.length, phase), ...(memory ? { memory } : {}) };
+    r.progress.stop();
+    const cause = await describeFailure(run.server, error);
+    logTail = run.server?.logTail(30) ?? [];
+    const memory = await stopSampler(run);
+    step = { status: 'failed', ...count, phase: run.phase, error: cause, collectionsCreated: run.completed, ...(memory ? { memory } : {}) };
   } finally {
-    clearTimeout(timer);
-    await sampler?.stop();
-    for (const adapter of adapters) await adapter.close().catch(() => undefined);
-    await (server as RunningServer | undefined)?.stop().catch(() => undefined);
+    await stopSampler(run);
+    for (const kb of run.kbs.splice(0)) await kb.session.close().catch(() => undefined);
+    await run.server?.stop().catch(() => undefined);
   }
-  return { step, ...(serverInfo ? { server: serverInfo } : {}), logTail };
+  return { step, ...(run.serverInfo ? { server: run.serverInfo } : {}), logTail };
 }
 
-/** Adapters exist from the moment a collection is begun: during create + insert the last may be unfinished. */
-function countCreated(adapters: number, phase: string): number {
-  return phase === 'create + insert' ? Math.max(0, adapters - 1) : adapters;
+/** The step's phases in order: empty server, create + insert, idle, search, clients closed. */
+async function measureStep(run: StepRun, r: StepRequest): Promise<StepFigures> {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, r.options.settleSeconds * 1000));
+  const started = await timed(r.start);
+  const server = (run.server = started.value);
+  if (server.memory) (run.sampler = new MemorySampler(server.memory, r.config.memoryIntervalMs)).start();
+  await settle(); // phase "idle": the empty server
+
+  run.phase = 'create + insert';
+  await run.sampler?.enter('insert');
+  const createInsertMs = await createKnowledgeBases(run, r, server, started.ms / 1000);
+
+  run.phase = 'idle after insert';
+  await run.sampler?.enter('settle');
+  await settle();
+
+  run.phase = 'search';
+  await run.sampler?.enter('search');
+  const { latency, emptyAnswers } = await searchEveryKnowledgeBase(run, r);
+
+  // Per-client server state (a PostgreSQL backend per connection) goes with its client.
+  run.phase = 'close';
+  await run.sampler?.enter('closed');
+  for (let kb = run.kbs.shift(); kb; kb = run.kbs.shift()) await kb.session.close();
+  await settle();
+  return { startSeconds: started.ms / 1000, createInsertSeconds: createInsertMs / 1000, latency, emptyAnswers };
+}
+
+/**
+ * N knowledge bases, each a new session with one collection holding the same batches; every
+ * count is checked. Returns the time spent creating and filling (connecting is not counted).
+ */
+async function createKnowledgeBases(run: StepRun, r: StepRequest, server: RunningServer, startSeconds: number): Promise<number> {
+  const { dims, metric } = r.dataset.manifest;
+  const docs = r.options.docsPerCollection;
+  const batches = docBatches(r.dataset, r.config.batchSize, docs);
+  const base = `vdb_bench_kb_${Date.now().toString(36)}`;
+  let createInsertMs = 0;
+  r.progress.start(`${r.n} × create + insert`, r.n * docs);
+  for (let i = 0; i < r.n; i++) {
+    const session = await r.selection.profile.createAdapter().connect(server.endpoint);
+    const kb: KnowledgeBase = { session };
+    run.kbs.push(kb);
+    run.serverInfo ??= {
+      runtime: server.runtime,
+      version: session.info.version,
+      description: server.description,
+      settings: { ...session.info.settings },
+      startSeconds,
+    };
+    const { ms } = await timed(async () => {
+      const collection = (kb.collection = await session.createCollection({ name: `${base}_${i}`, dims, metric }));
+      for (const batch of batches) {
+        await collection.insert(batch);
+        r.progress.tick(batch.length);
+      }
+      await collection.waitUntilSearchable(docs);
+    });
+    createInsertMs += ms;
+    const held = await kb.collection?.count();
+    if (held !== docs) throw new Error(`collection ${i + 1} of ${r.n} holds ${held} rows after inserting ${docs}`);
+    run.completed++;
+  }
+  r.progress.stop();
+  return createInsertMs;
+}
+
+/** The first `queries` query vectors, each searched in every collection in turn. */
+async function searchEveryKnowledgeBase(run: StepRun, r: StepRequest): Promise<{ latency: LatencyRecorder; emptyAnswers: number }> {
+  const { dims } = r.dataset.manifest;
+  const collections = run.kbs.map((kb) => kb.collection).filter((c): c is Collection => c !== undefined);
+  const latency = new LatencyRecorder();
+  let emptyAnswers = 0;
+  r.progress.start(`${r.n} × search`, r.n * r.options.queries);
+  for (let q = 0; q < r.options.queries; q++) {
+    const vector = row(r.dataset.queryVectors, dims, q);
+    for (const collection of collections) {
+      const { value, ms } = await timed(() => collection.searchVector({ vector, k: r.options.k }));
+      latency.recordMs(ms);
+      if (value.length === 0) emptyAnswers++;
+      r.progress.tick();
+    }
+  }
+  r.progress.stop();
+  return { latency, emptyAnswers };
+}
+
+async function stopSampler(run: StepRun): Promise<MemoryResult | undefined> {
+  const sampler = run.sampler;
+  run.sampler = undefined;
+  return sampler?.stop();
 }
 
 type MemoryFigures = Pick<

@@ -9,6 +9,7 @@ import type { Progress } from './progress.js';
 import { newResults } from './results/new-results.js';
 import { writeResults } from './results/results-file.js';
 import type { Results, StoreResult } from './results/results-schema.js';
+import { newStoreResult } from './results/store-result.js';
 
 export interface LeastMemoryRequest {
   readonly stores: readonly StoreSelection[];
@@ -32,25 +33,31 @@ const MiB = 2 ** 20;
 export async function runLeastMemory(request: LeastMemoryRequest): Promise<Results> {
   const { dataset, config, progress } = request;
   const results = await newResults(dataset, config, request.resultsFile, request.plan.runtime);
-  for (const { definition, profile: profileName } of request.stores) {
-    const profile = definition.profiles[profileName];
-    if (!profile) continue;
-    const server = storeServer({ ...request.plan, memoryLimits: new Map() }, definition, profile);
+  for (const selection of request.stores) {
+    const { definition, profile } = selection;
+    const server = storeServer({ ...request.plan, memoryLimits: new Map() }, definition, profile.serverEnv);
     const { version } = server;
     const start = (limit: number | undefined) => server.start(limit);
     const probe = async (limit: number | undefined): Promise<ProbeOutcome> => {
       progress.log(`${definition.name}: probing ${limit === undefined ? 'no limit' : `${limit / MiB} MiB`}`);
-      const outcome = await probeUnderLimit(start, version, profile, dataset, config, progress, limit, request.probeTimeoutSeconds);
+      const outcome = await probeUnderLimit({
+        store: definition.name,
+        profile,
+        start,
+        version,
+        dataset,
+        config,
+        progress,
+        limitBytes: limit,
+        timeoutSeconds: request.probeTimeoutSeconds,
+      });
       progress.log(`  ${outcome.survived ? 'survived' : `failed: ${outcome.failure}`}`);
       return outcome;
     };
     const unlimited = await probe(undefined);
     const store: StoreResult = {
-      store: definition.name,
-      profile: profileName,
+      ...newStoreResult(selection),
       status: unlimited.survived ? 'ok' : 'failed',
-      capabilities: { ...profile.capabilities, metrics: [...profile.capabilities.metrics], notes: [...profile.capabilities.notes] },
-      workloads: {},
       ...(unlimited.server ? { server: unlimited.server } : {}),
     };
     if (!unlimited.survived) {

@@ -1,11 +1,12 @@
-import type { StoreDefinition } from '../adapters/store-definition.js';
-import type { Capabilities, StoreAdapter } from '../adapters/store-adapter.js';
+import type { StoreSelection } from '../adapters/registry.js';
+import type { StoreSession } from '../adapters/store-adapter.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { describeFailure, exitAfterError, type RunningServer } from '../runtime/running-server.js';
 import type { BenchConfig } from './bench-config.js';
 import { MemorySampler } from './memory-sampler.js';
 import type { Progress } from './progress.js';
 import type { StoreResult } from './results/results-schema.js';
+import { newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
 import { runInsert } from './workloads/insert.js';
 import { runConcurrency } from './workloads/concurrency.js';
@@ -20,11 +21,18 @@ import {
 import type { WorkloadContext } from './workloads/workload-context.js';
 
 export interface StoreRunRequest {
-  readonly definition: StoreDefinition;
-  readonly profile: string;
+  readonly selection: StoreSelection;
   readonly version: string;
   /** Starts the store's server (local process, container, or a URL already running). */
   readonly start: () => Promise<RunningServer>;
+}
+
+/** What one store's run holds while it runs, so a failure anywhere can be described and undone. */
+interface StoreRun {
+  phase: string;
+  server?: RunningServer;
+  session?: StoreSession;
+  sampler?: MemorySampler;
 }
 
 /**
@@ -38,89 +46,104 @@ export async function runStore(
   config: BenchConfig,
   progress: Progress,
 ): Promise<StoreResult> {
-  const { definition, profile: profileName } = request;
-  const profile = definition.profiles[profileName];
-  if (!profile) throw new Error(`${definition.name}: unknown profile ${profileName}`);
-  const result: StoreResult = {
-    store: definition.name,
-    profile: profileName,
-    status: 'ok',
-    capabilities: toJson(profile.capabilities),
-    workloads: {},
-  };
-  let server: RunningServer | undefined;
-  let adapter: StoreAdapter | undefined;
-  let sampler: MemorySampler | undefined;
-  let phase = 'start';
-  const fail = async (error: unknown): Promise<void> => {
-    const message = await describeFailure(server, error);
-    result.status = 'failed';
-    result.error = {
-      phase,
-      message,
-      logTail: server?.logTail(30) ?? [],
-    };
-  };
+  const result = newStoreResult(request.selection);
+  const run: StoreRun = { phase: 'start' };
   try {
-    progress.log(`${definition.name}/${profileName}: starting server (${request.version})`);
-    const started = await timed(request.start);
-    server = started.value;
-    phase = 'connect';
-    adapter = profile.createAdapter();
-    const info = await adapter.connect(server.endpoint);
-    result.server = {
-      runtime: server.runtime,
-      version: info.version,
-      requestedVersion: request.version,
-      description: server.description,
-      settings: { ...info.settings, ...server.facts },
-      startSeconds: started.ms / 1000,
-    };
-    progress.log(`${definition.name}: server ${info.version} up in ${(started.ms / 1000).toFixed(1)} s`);
-    if (server.memory) {
-      sampler = new MemorySampler(server.memory, config.memoryIntervalMs);
-      sampler.start();
-      await new Promise((r) => setTimeout(r, config.idleSeconds * 1000));
-    }
-
-    phase = 'insert';
-    await sampler?.enter('insert');
-    const collection = `vdb_bench_${Date.now().toString(36)}`;
-    await adapter.createCollection({ name: collection, dims: dataset.manifest.dims, metric: dataset.manifest.metric });
-    const ctx: WorkloadContext = { adapter, dataset, config, progress };
-    result.workloads.insert = await runInsert(ctx);
-    result.server.dataBytes = await server.dataBytes();
-
-    const step = async <T>(name: string, run: () => Promise<T>, onError: (message: string) => T): Promise<T> => {
-      phase = name;
-      await sampler?.enter(name);
-      try {
-        return await run();
-      } catch (error) {
-        if (await exitAfterError(server)) throw error; // the server died: nothing after this can be measured
-        return onError(await describeFailure(server, error));
-      }
-    };
-    const failed = (error: string) => ({ status: 'failed' as const, error });
-    result.workloads.vector = await step('search', () => runVectorSearch(ctx), (e) => [failed(e)]);
-    result.workloads.filteredVector = await step('search', () => runFilteredVectorSearch(ctx), failed);
-    result.workloads.fullText = await step('search', () => runFullTextSearch(ctx), failed);
-    result.workloads.difyHybrid = await step('search', () => runDifyHybrid(ctx), failed);
-    result.workloads.nativeHybrid = await step('search', () => runNativeHybrid(ctx), failed);
-    result.workloads.concurrency = await step('concurrent', () => runConcurrency(ctx), failed);
-    result.workloads.delete = await step('delete', () => runDelete(ctx), failed);
-    phase = 'drop';
-    await adapter.dropCollection();
+    await startAndConnect(run, request, result, config, progress);
+    await measureWorkloads(run, request.selection, result, dataset, config, progress);
   } catch (error) {
-    await fail(error);
+    result.status = 'failed';
+    result.error = { phase: run.phase, message: await describeFailure(run.server, error), logTail: run.server?.logTail(30) ?? [] };
   } finally {
-    if (sampler) result.memory = await sampler.stop();
-    await adapter?.close().catch(() => undefined);
-    await server?.stop().catch(() => undefined);
+    if (run.sampler) result.memory = await run.sampler.stop();
+    await run.session?.close().catch(() => undefined);
+    await run.server?.stop().catch(() => undefined);
   }
   return result;
 }
 
-function toJson(c: Capabilities): StoreResult['capabilities'] {
-  return { ...c, metrics: [...c.metrics], notes: [...c.notes] };
+/** Starts the server, connects a session, records the server, and samples idle memory. */
+async function startAndConnect(
+  run: StoreRun,
+  request: StoreRunRequest,
+  result: StoreResult,
+  config: BenchConfig,
+  progress: Progress,
+): Promise<void> {
+  const { definition, profileName, profile } = request.selection;
+  progress.log(`${definition.name}/${profileName}: starting server (${request.version})`);
+  const started = await timed(request.start);
+  const server = (run.server = started.value);
+  run.phase = 'connect';
+  const session = (run.session = await profile.createAdapter().connect(server.endpoint));
+  const { info } = session;
+  result.server = {
+    runtime: server.runtime,
+    version: info.version,
+    requestedVersion: request.version,
+    description: server.description,
+    settings: { ...info.settings, ...server.facts },
+    startSeconds: started.ms / 1000,
+  };
+  progress.log(`${definition.name}: server ${info.version} up in ${(started.ms / 1000).toFixed(1)} s`);
+  if (server.memory) {
+    run.sampler = new MemorySampler(server.memory, config.memoryIntervalMs);
+    run.sampler.start();
+    await new Promise((r) => setTimeout(r, config.idleSeconds * 1000));
+  }
+}
+
+/**
+ * One collection: insert (a failure here ends the store), then each workload in turn (a failure
+ * is recorded in that workload unless the server died), then the collection is dropped.
+ */
+async function measureWorkloads(
+  run: StoreRun,
+  selection: StoreSelection,
+  result: StoreResult,
+  dataset: Dataset,
+  config: BenchConfig,
+  progress: Progress,
+): Promise<void> {
+  const session = run.session as StoreSession;
+  const server = run.server as RunningServer;
+  run.phase = 'insert';
+  await run.sampler?.enter('insert');
+  const collection = await session.createCollection({
+    name: `vdb_bench_${Date.now().toString(36)}`,
+    dims: dataset.manifest.dims,
+    metric: dataset.manifest.metric,
+  });
+  const ctx: WorkloadContext = {
+    store: selection.definition.name,
+    capabilities: session.capabilities,
+    collection,
+    dataset,
+    config,
+    progress,
+  };
+  result.workloads.insert = await runInsert(ctx);
+  if (result.server) result.server.dataBytes = await server.dataBytes();
+
+  const step = async <T>(phase: string, measure: () => Promise<T>, onError: (message: string) => T): Promise<T> => {
+    run.phase = phase;
+    await run.sampler?.enter(phase);
+    try {
+      return await measure();
+    } catch (error) {
+      if (await exitAfterError(server)) throw error; // the server died: nothing after this can be measured
+      return onError(await describeFailure(server, error));
+    }
+  };
+  const failed = (error: string) => ({ status: 'failed' as const, error });
+  const w = result.workloads;
+  w.vector = await step('search', () => runVectorSearch(ctx), (e) => [failed(e)]);
+  w.filteredVector = await step('search', () => runFilteredVectorSearch(ctx), failed);
+  w.fullText = await step('search', () => runFullTextSearch(ctx), failed);
+  w.difyHybrid = await step('search', () => runDifyHybrid(ctx), failed);
+  w.nativeHybrid = await step('search', () => runNativeHybrid(ctx), failed);
+  w.concurrency = await step('concurrent', () => runConcurrency(ctx), failed);
+  w.delete = await step('delete', () => runDelete(ctx), failed);
+  run.phase = 'drop';
+  await collection.drop();
 }

@@ -163,6 +163,10 @@ export const storeResultSchema = z.object({
   capabilities: z.object({
     documentIdFilter: z.boolean(),
     fullText: z.boolean(),
+    fullTextRanked: z
+      .boolean()
+      .optional()
+      .describe('false: full-text hits come back unranked (a filter); absent in results written before it was recorded'),
     nativeHybrid: z.boolean(),
     metrics: z.array(z.string()),
     notes: z.array(z.string()),

@@ -12,7 +12,7 @@ const K = 4; // Dify's default top_k: what a busy Dify instance sends.
  * QPS = answered requests / elapsed seconds; latency percentiles from every request.
  */
 export async function runConcurrency(ctx: WorkloadContext): Promise<ConcurrencyResult> {
-  const { adapter, dataset, config, progress } = ctx;
+  const { collection, dataset, config, progress } = ctx;
   const { dims } = dataset.manifest;
   const levels: Extract<ConcurrencyResult, { status: 'ok' }>['levels'] = [];
   for (const clients of config.concurrencyLevels) {
@@ -28,7 +28,7 @@ export async function runConcurrency(ctx: WorkloadContext): Promise<ConcurrencyR
         const qi = next++ % dataset.queries.length;
         const t0 = performance.now();
         try {
-          await adapter.searchVector({ vector: row(dataset.queryVectors, dims, qi), k: K });
+          await collection.searchVector({ vector: row(dataset.queryVectors, dims, qi), k: K });
           latency.recordMs(performance.now() - t0);
         } catch {
           errors++;

@@ -9,7 +9,7 @@ import type { WorkloadContext } from './workload-context.js';
  * the deleted document finds nothing. Runs last: it changes the collection.
  */
 export async function runDelete(ctx: WorkloadContext): Promise<DeleteResult> {
-  const { adapter, dataset } = ctx;
+  const { collection, dataset } = ctx;
   const { dims } = dataset.manifest;
   const chunksByDocument = new Map<string, number[]>();
   dataset.docs.forEach((d, i) => {
@@ -22,22 +22,22 @@ export async function runDelete(ctx: WorkloadContext): Promise<DeleteResult> {
   const [documentId, chunkIndices] = first;
   const idsToDelete = second[1].slice(0, 5).map((i) => dataset.docs[i]?.id ?? '');
 
-  const rowsBefore = await adapter.count();
-  const byDocument = await timed(() => adapter.delete({ kind: 'documentId', documentId }));
-  const byIds = await timed(() => adapter.delete({ kind: 'ids', ids: idsToDelete }));
+  const rowsBefore = await collection.count();
+  const byDocument = await timed(() => collection.delete({ kind: 'documentId', documentId }));
+  const byIds = await timed(() => collection.delete({ kind: 'ids', ids: idsToDelete }));
   const expected = rowsBefore - chunkIndices.length - idsToDelete.length;
-  await adapter.waitUntilSearchable(expected);
-  const rowsAfter = await adapter.count();
+  await collection.waitUntilSearchable(expected);
+  const rowsAfter = await collection.count();
 
   const probe = row(dataset.vectors, dims, chunkIndices[0] as number);
-  const leftovers = adapter.capabilities.documentIdFilter
-    ? await adapter.searchVector({ vector: probe, k: 10, documentIds: [documentId] })
-    : (await adapter.searchVector({ vector: probe, k: 10 })).filter((h) =>
+  const leftovers = ctx.capabilities.documentIdFilter
+    ? await collection.searchVector({ vector: probe, k: 10, documentIds: [documentId] })
+    : (await collection.searchVector({ vector: probe, k: 10 })).filter((h) =>
         chunkIndices.some((i) => dataset.docs[i]?.id === h.id),
       );
   const deletedIds = new Set(idsToDelete);
   const idProbe = row(dataset.vectors, dims, second[1][0] as number);
-  const idLeftovers = (await adapter.searchVector({ vector: idProbe, k: 10 })).filter((h) => deletedIds.has(h.id));
+  const idLeftovers = (await collection.searchVector({ vector: idProbe, k: 10 })).filter((h) => deletedIds.has(h.id));
 
   return {
     status: 'ok',

@@ -29,7 +29,7 @@ export async function runVectorSearch(ctx: WorkloadContext): Promise<SearchResul
         queryIndices: allQueries(ctx),
         k,
         truth,
-        search: (qi) => ctx.adapter.searchVector({ vector: queryVector(ctx, qi), k }),
+        search: (qi) => ctx.collection.searchVector({ vector: queryVector(ctx, qi), k }),
       }),
     );
   }
@@ -38,8 +38,8 @@ export async function runVectorSearch(ctx: WorkloadContext): Promise<SearchResul
 
 /** Vector search restricted to each query's document_ids (Dify's document_ids_filter). */
 export async function runFilteredVectorSearch(ctx: WorkloadContext): Promise<SearchResult> {
-  if (!ctx.adapter.capabilities.documentIdFilter) {
-    return { status: 'unsupported', reason: `${ctx.adapter.name} declares no document_id filter` };
+  if (!ctx.capabilities.documentIdFilter) {
+    return { status: 'unsupported', reason: `${ctx.store} declares no document_id filter` };
   }
   const indices = allQueries(ctx).filter((qi) => ctx.dataset.queries[qi]?.document_ids);
   if (indices.length === 0) return { status: 'unsupported', reason: 'the dataset has no filtered queries' };
@@ -50,7 +50,7 @@ export async function runFilteredVectorSearch(ctx: WorkloadContext): Promise<Sea
     k: QUALITY_K,
     truth,
     search: (qi) =>
-      ctx.adapter.searchVector({
+      ctx.collection.searchVector({
         vector: queryVector(ctx, qi),
         k: QUALITY_K,
         documentIds: ctx.dataset.queries[qi]?.document_ids ?? [],
@@ -59,11 +59,11 @@ export async function runFilteredVectorSearch(ctx: WorkloadContext): Promise<Sea
 }
 
 export async function runFullTextSearch(ctx: WorkloadContext): Promise<SearchResult> {
-  const { adapter } = ctx;
-  if (!adapter.capabilities.fullText || !adapter.searchFullText) {
-    return { status: 'unsupported', reason: `${adapter.name} (this profile) has no full-text search` };
+  const { collection } = ctx;
+  if (!ctx.capabilities.fullText || !collection.searchFullText) {
+    return { status: 'unsupported', reason: `${ctx.store} (this profile) has no full-text search` };
   }
-  const search = adapter.searchFullText.bind(adapter);
+  const search = collection.searchFullText.bind(collection);
   return runSerialSearch(ctx, {
     label: 'full text',
     queryIndices: allQueries(ctx),
@@ -78,14 +78,20 @@ export async function runFullTextSearch(ctx: WorkloadContext): Promise<SearchRes
  * harness, as it runs in Dify's API process, and its time is part of the latency.
  */
 export async function runDifyHybrid(ctx: WorkloadContext): Promise<SearchResult> {
-  const { adapter, dataset, config } = ctx;
-  if (!adapter.capabilities.fullText || !adapter.searchFullText) {
-    return { status: 'unsupported', reason: `needs full-text search, which ${adapter.name} (this profile) lacks` };
+  const { collection, dataset, config } = ctx;
+  if (!ctx.capabilities.fullText || !collection.searchFullText) {
+    return { status: 'unsupported', reason: `needs full-text search, which ${ctx.store} (this profile) lacks` };
   }
-  const searchText = adapter.searchFullText.bind(adapter);
+  const searchText = collection.searchFullText.bind(collection);
   const { dims, metric } = dataset.manifest;
   const docIndex = new Map(dataset.docs.map((d, i) => [d.id, i]));
   const textOf = (hit: Hit): string => hit.text ?? dataset.docs[docIndex.get(hit.id) ?? -1]?.text ?? '';
+  // Where a hit carries no score (a full-text hit, or a store answering without one), Dify
+  // computes the vector part from the chunk's vector, which the harness has from the dataset.
+  const cosineOf = (hit: Hit, vector: Float32Array): number => {
+    const di = docIndex.get(hit.id);
+    return di === undefined ? 0 : similarity(metric, vector, row(dataset.vectors, dims, di));
+  };
   return runSerialSearch(ctx, {
     label: 'dify hybrid',
     queryIndices: allQueries(ctx),
@@ -94,18 +100,12 @@ export async function runDifyHybrid(ctx: WorkloadContext): Promise<SearchResult>
       const text = dataset.queries[qi]?.text ?? '';
       const vector = queryVector(ctx, qi);
       const [vectorHits, textHits] = await Promise.all([
-        adapter.searchVector({ vector, k: QUALITY_K }),
+        collection.searchVector({ vector, k: QUALITY_K }),
         searchText({ text, k: QUALITY_K }),
       ]);
-      // A text-only hit has no vector score; Dify then computes the cosine from the chunk's
-      // vector, which the harness has from the dataset.
       const candidates: HybridCandidate[] = [
-        ...vectorHits.map((h) => ({ id: h.id, text: textOf(h), vectorScore: h.score })),
-        ...textHits.map((h) => {
-          const di = docIndex.get(h.id);
-          const score = di === undefined ? 0 : similarity(metric, vector, row(dataset.vectors, dims, di));
-          return { id: h.id, text: textOf(h), vectorScore: score };
-        }),
+        ...vectorHits.map((h) => ({ id: h.id, text: textOf(h), vectorScore: h.score ?? cosineOf(h, vector) })),
+        ...textHits.map((h) => ({ id: h.id, text: textOf(h), vectorScore: cosineOf(h, vector) })),
       ];
       return difyWeightedRerank(text, candidates, jiebaKeywords, config.hybridWeights, QUALITY_K);
     },
@@ -114,11 +114,11 @@ export async function runDifyHybrid(ctx: WorkloadContext): Promise<SearchResult>
 
 /** The store's own hybrid query, where it has one; reported beside Dify's hybrid. */
 export async function runNativeHybrid(ctx: WorkloadContext): Promise<SearchResult> {
-  const { adapter } = ctx;
-  if (!adapter.capabilities.nativeHybrid || !adapter.searchHybrid) {
-    return { status: 'unsupported', reason: `${adapter.name} (this profile) has no native hybrid search` };
+  const { collection } = ctx;
+  if (!ctx.capabilities.nativeHybrid || !collection.searchHybrid) {
+    return { status: 'unsupported', reason: `${ctx.store} (this profile) has no native hybrid search` };
   }
-  const search = adapter.searchHybrid.bind(adapter);
+  const search = collection.searchHybrid.bind(collection);
   return runSerialSearch(ctx, {
     label: 'native hybrid',
     queryIndices: allQueries(ctx),
