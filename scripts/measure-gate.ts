@@ -10,7 +10,7 @@
  * detection verdict (B vs D) from runs interleaved exactly as in CI.
  *
  *   npx tsx scripts/measure-gate.ts --stores pgvector --dataset datasets/linux-doc-mini \
- *     --rounds 3 --pairs 20 --slowdown 0.1 --load none --max-minutes 25 --out-dir .vdb-bench/gate-measure/none
+ *     --rounds 5 --pairs 20 --slowdown 0.1 --load none --max-minutes 25 --out-dir .vdb-bench/gate-measure/none
  *
  * Bounded: each run has a timeout, and no decision starts that would end past --max-minutes.
  * --load steady adds a process spinning one core for the whole measurement (a noisy neighbour).
@@ -30,7 +30,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const o = new Command('measure-gate')
   .option('--stores <list>', 'stores to gate on', 'pgvector')
   .option('--dataset <dir>', 'dataset', 'datasets/linux-doc-mini')
-  .option('--rounds <n>', 'interleaved rounds per decision (as the workflow)', positiveInt('--rounds'), 3)
+  .option('--rounds <n>', 'interleaved rounds per decision (the workflow runs 5)', positiveInt('--rounds'), 5)
   .option('--pairs <n>', 'decisions (each one A/A and one detection)', positiveInt('--pairs'), 20)
   .option('--slowdown <fraction>', 'injected server slowdown for detection', positiveNumber('--slowdown'), 0.1)
   .addOption(new Option('--load <kind>', 'another process loading the CPU').choices(['none', 'steady']).default('none'))
