@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromaStore } from '../../src/adapters/chroma/index.js';
 import { chromaDockerRecipe } from '../../src/adapters/chroma/chroma-docker-recipe.js';
 import { pgvectorStore } from '../../src/adapters/pgvector/index.js';
+import { selectProfile } from '../../src/adapters/registry.js';
 import { pgvectorDockerRecipe } from '../../src/adapters/pgvector/pgvector-docker-recipe.js';
-import type { Doc, StoreAdapter } from '../../src/adapters/store-adapter.js';
+import type { Collection, Doc, StoreSession } from '../../src/adapters/store-adapter.js';
 import type { StoreDefinition } from '../../src/adapters/store-definition.js';
 import type { DockerRecipe } from '../../src/runtime/docker-recipe.js';
 import { DockerEngine, DockerUnavailableError } from '../../src/runtime/docker/docker-engine.js';
@@ -73,7 +74,8 @@ describe.each([
   { store: 'chroma', definition: chromaStore as StoreDefinition, recipe: chromaDockerRecipe, minIdleMiB: 40 },
 ])('$store in a container', ({ store, definition, recipe, minIdleMiB }) => {
   let server: RunningServer;
-  let adapter: StoreAdapter;
+  let session: StoreSession;
+  let adapter: Collection;
   let idle: number;
   let peak: number;
 
@@ -81,9 +83,8 @@ describe.each([
     server = await start(store, recipe);
     await new Promise((r) => setTimeout(r, 1000));
     idle = (await server.memory?.read()) ?? 0;
-    adapter = definition.profiles.dify?.createAdapter() as StoreAdapter;
-    await adapter.connect(server.endpoint);
-    await adapter.createCollection({ name: `it_docker_${store}`, dims: DIMS, metric: 'cosine' });
+    session = await selectProfile(definition, 'dify').profile.createAdapter().connect(server.endpoint);
+    adapter = await session.createCollection({ name: `it_docker_${store}`, dims: DIMS, metric: 'cosine' });
     peak = await peakDuring(server, async () => {
       for (let i = 0; i < docs.length; i += 100) await adapter.insert(docs.slice(i, i + 100));
       await adapter.waitUntilSearchable(docs.length);
@@ -91,8 +92,8 @@ describe.each([
   });
 
   afterAll(async () => {
-    await adapter?.dropCollection().catch(() => undefined);
-    await adapter?.close().catch(() => undefined);
+    await adapter?.drop().catch(() => undefined);
+    await session?.close().catch(() => undefined);
     await server?.stop();
   });
 
@@ -144,9 +145,8 @@ describe('memory limits', () => {
 
   it('a limit that lets chroma start but not grow kills it during insert; exit() says OOM', async () => {
     const server = await start('chroma', chromaDockerRecipe, 100 * MiB);
-    const adapter = chromaStore.profiles.dify?.createAdapter() as StoreAdapter;
-    await adapter.connect(server.endpoint);
-    await adapter.createCollection({ name: 'it_docker_oom', dims: DIMS, metric: 'cosine' });
+    const session = await selectProfile(chromaStore, 'dify').profile.createAdapter().connect(server.endpoint);
+    const adapter = await session.createCollection({ name: 'it_docker_oom', dims: DIMS, metric: 'cosine' });
     const big = Array.from({ length: 40 }, (_, b) => docs.map((d) => ({ ...d, id: `${d.id}-${b}`, text: d.text.repeat(20) })));
     const failure = await (async () => {
       for (const batch of big) await adapter.insert(batch);
@@ -156,7 +156,7 @@ describe('memory limits', () => {
     for (let i = 0; i < 50 && !server.exit(); i++) await new Promise((r) => setTimeout(r, 100));
     expect(server.exit()).toEqual({ code: 137, signal: 'SIGKILL', oomKilled: true });
     expect(await server.memory?.read()).toBeUndefined();
-    await adapter.close().catch(() => undefined);
+    await session.close().catch(() => undefined);
     await server.stop();
   });
 });

@@ -8,7 +8,8 @@ import { oceanbaseStore } from '../../src/adapters/oceanbase/index.js';
 import { oceanbaseDockerRecipe } from '../../src/adapters/oceanbase/oceanbase-docker-recipe.js';
 import { weaviateStore } from '../../src/adapters/weaviate/index.js';
 import { weaviateDockerRecipe } from '../../src/adapters/weaviate/weaviate-docker-recipe.js';
-import type { Doc, StoreAdapter } from '../../src/adapters/store-adapter.js';
+import type { Collection, Doc, StoreSession } from '../../src/adapters/store-adapter.js';
+import { selectProfile } from '../../src/adapters/registry.js';
 import type { StoreDefinition } from '../../src/adapters/store-definition.js';
 import type { DockerRecipe } from '../../src/runtime/docker-recipe.js';
 import { LABEL } from '../../src/runtime/docker/docker-containers.js';
@@ -69,12 +70,12 @@ async function cliMemory(id: string): Promise<number> {
   return Number(usage?.[1]) * unit;
 }
 
-async function insertAll(adapter: StoreAdapter): Promise<void> {
+async function insertAll(adapter: Collection): Promise<void> {
   for (let i = 0; i < docs.length; i += 50) await adapter.insert(docs.slice(i, i + 50));
   await adapter.waitUntilSearchable(docs.length);
 }
 
-async function expectExactNearest(adapter: StoreAdapter): Promise<void> {
+async function expectExactNearest(adapter: Collection): Promise<void> {
   expect(await adapter.count()).toBe(docs.length);
   for (const i of [0, 37, 99]) {
     const hits = await adapter.searchVector({ vector: docs[i]?.vector as Float32Array, k: 5 });
@@ -140,7 +141,8 @@ describe('registration', () => {
 
 describe.each(CASES)('$store $version ($profile) in a container', ({ store, version, profile, definition, recipe, image, minIdleMiB }) => {
   let server: RunningServer;
-  let adapter: StoreAdapter;
+  let session: StoreSession;
+  let adapter: Collection;
   let idle: number;
   let readyMs: number;
 
@@ -150,16 +152,15 @@ describe.each(CASES)('$store $version ($profile) in a container', ({ store, vers
     readyMs = Date.now() - t0;
     await new Promise((r) => setTimeout(r, 2000));
     idle = (await server.memory?.read()) ?? 0;
-    adapter = definition.profiles[profile]?.createAdapter() as StoreAdapter;
-    await adapter.connect(server.endpoint);
-    await adapter.createCollection({ name: `it_docker_${store}_${version.replace(/\./g, '_')}`, dims: DIMS, metric: 'cosine' });
+    session = await selectProfile(definition, profile).profile.createAdapter().connect(server.endpoint);
+    adapter = await session.createCollection({ name: `it_docker_${store}_${version.replace(/\./g, '_')}`, dims: DIMS, metric: 'cosine' });
     await insertAll(adapter);
     console.log(`${store} ${version} (docker): ready in ${readyMs} ms, idle ${(idle / MiB).toFixed(1)} MiB (docker stats)`);
   });
 
   afterAll(async () => {
-    await adapter?.dropCollection().catch(() => undefined);
-    await adapter?.close().catch(() => undefined);
+    await adapter?.drop().catch(() => undefined);
+    await session?.close().catch(() => undefined);
     await server?.stop();
   });
 
@@ -219,9 +220,8 @@ describe('seekdb under a container memory limit', () => {
     expect(stdout).toContain('automatic_memory_budget=1073741824');
     // The explicit budget wins over the cgroup-derived one: no refusal, no "not enough memory".
     expect(stdout).toContain('memory_budget=2147483648, configured_memory_budget=2147483648');
-    const adapter = oceanbaseStore.profiles.dify?.createAdapter() as StoreAdapter;
-    await adapter.connect(server.endpoint);
-    await adapter.createCollection({ name: 'it_docker_seekdb_1g', dims: DIMS, metric: 'cosine' });
+    const session = await selectProfile(oceanbaseStore, 'dify').profile.createAdapter().connect(server.endpoint);
+    const adapter = await session.createCollection({ name: 'it_docker_seekdb_1g', dims: DIMS, metric: 'cosine' });
     await insertAll(adapter);
     await expectExactNearest(adapter);
     const used = (await server.memory?.read()) ?? 0;
@@ -229,8 +229,8 @@ describe('seekdb under a container memory limit', () => {
     expect(used).toBeGreaterThan(60 * MiB);
     expect(used).toBeLessThan(1024 * MiB);
     expect(server.exit()).toBeUndefined();
-    await adapter.dropCollection().catch(() => undefined);
-    await adapter.close().catch(() => undefined);
+    await adapter.drop().catch(() => undefined);
+    await session.close().catch(() => undefined);
     await server.stop();
   });
 

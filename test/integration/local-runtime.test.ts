@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pgvectorStore } from '../../src/adapters/pgvector/index.js';
+import { selectProfile } from '../../src/adapters/registry.js';
 import type { StoreDefinition } from '../../src/adapters/store-definition.js';
 import { DEFAULT_CONFIG } from '../../src/bench/bench-config.js';
 import { silentProgress } from '../../src/bench/progress.js';
@@ -72,10 +73,7 @@ describe('one failing store never stops the others', () => {
     const dataset = await readDataset(new URL('../../datasets/linux-doc-mini', import.meta.url).pathname);
     const file = join(logDir, 'run.json');
     await runBenchmark({
-      stores: [
-        { definition: broken, profile: 'dify' },
-        { definition: pgvectorStore, profile: 'dify' },
-      ],
+      stores: [selectProfile(broken, 'dify'), selectProfile(pgvectorStore, 'dify')],
       plan: LOCAL_PLAN,
       dataset,
       config: { ...DEFAULT_CONFIG, warmupQueries: 2, concurrencyLevels: [1], concurrencySeconds: 0.5, idleSeconds: 0.5 },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { byteSize, intList, positiveInt } from '../../src/cli/parse-options.js';
 import { summarizeMemory } from '../../src/bench/memory-sampler.js';
-import { parseMemoryLimits } from '../../src/adapters/registry.js';
+import { parseMemoryLimits } from '../../src/cli/server-options.js';
 
 describe('flag parsers', () => {
   it('parse sizes in binary units', () => {
