@@ -14,6 +14,12 @@ export interface SyntheticOptions {
   readonly chunksPerDocument: number;
 }
 
+/**
+ * Judged docs per query at most (the first in doc order): at 1M docs a cluster holds ~10k docs
+ * sharing a query word, and qrels that size would cost more memory than the vectors.
+ */
+const JUDGED_PER_QUERY = 100;
+
 /** Rows generated and written at a time: memory stays a few MiB whatever the count. */
 const BATCH_ROWS = 4096;
 
@@ -21,7 +27,7 @@ const BATCH_ROWS = 4096;
  * Writes a synthetic dataset in the standard format: clustered unit vectors (for scale tests,
  * where recall against exact truth is what matters) and texts drawn from per-cluster vocabularies,
  * so full-text search has something to find. qrels mark the query's cluster-mates that share
- * its words. Not a substitute for a real dataset's quality figures.
+ * its words (the first 100 in doc order). Not a substitute for a real dataset's quality figures.
  *
  * Streams: queries are drawn first (their own seeded stream) so each doc's qrels are known the
  * moment it is written, and docs and vectors go to disk in batches — 1M × 1536 takes the same
@@ -80,7 +86,8 @@ export async function writeSyntheticDataset(
       const set = new Set(words);
       for (const q of queriesOfCluster[cluster] as number[]) {
         const shared = (queryTerms[q] as string[]).filter((t) => set.has(t)).length;
-        if (shared > 0) (judged[q] as number[]).push(i, shared);
+        const list = judged[q] as number[];
+        if (shared > 0 && list.length < 2 * JUDGED_PER_QUERY) list.push(i, shared);
       }
     }
     await write(docsOut, `${lines.join('\n')}\n`);
