@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import h5wasm from 'h5wasm/node';
 import { z } from 'zod';
@@ -32,6 +33,9 @@ const SLICE_BYTES = 16 << 20;
  */
 export async function readAnnBenchmarks(path: string): Promise<Dataset> {
   const file = resolve(path);
+  // HDF5's C library, handed a file that is not HDF5, prints pages of diagnostics and h5wasm then
+  // fails on an unrelated error: check the signature first and say plainly what is wrong.
+  if (!(await hasHdf5Signature(file))) throw new DatasetError(file, '', 'not an HDF5 file (no HDF5 signature)');
   await h5wasm.ready;
   let h5: InstanceType<typeof h5wasm.File>;
   try {
@@ -152,6 +156,19 @@ function readNeighbours(file: string, h5: InstanceType<typeof h5wasm.File>, quer
     rows[i] = v;
   }
   return { source: `${basename(file)} dataset "neighbors"`, k: m.cols, rows };
+}
+
+/** The 8-byte signature HDF5 puts at offset 0, 512, 1024 or 2048 (a user block may precede it). */
+async function hasHdf5Signature(file: string): Promise<boolean> {
+  const signature = Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(2048 + 8);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return [0, 512, 1024, 2048].some((at) => at + 8 <= bytesRead && head.subarray(at, at + 8).equals(signature));
+  } finally {
+    await handle.close();
+  }
 }
 
 async function hashFile(file: string, hash: Hash): Promise<string> {

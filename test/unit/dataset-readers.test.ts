@@ -127,6 +127,11 @@ describe('ann-benchmarks HDF5', () => {
     );
   });
 
+  it('says plainly when a .hdf5 file is not HDF5', async () => {
+    await writeFile(join(dir, 'junk.hdf5'), 'not hdf5 at all');
+    await expect(readDataset(join(dir, 'junk.hdf5'))).rejects.toThrow(`${join(dir, 'junk.hdf5')}: not an HDF5 file (no HDF5 signature)`);
+  });
+
   it('rejects a neighbour that is not a train row', async () => {
     await h5wasm.ready;
     const file = join(dir, 'badn.hdf5');
