@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readDataset } from '../../src/datasets/read-dataset.js';
+import { streamLines } from '../../src/datasets/stream-lines.js';
+import { writeSyntheticDataset } from '../../src/datasets/synthetic.js';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vdb-bench-stream-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('streamLines', () => {
+  it('splits lines across 1 MiB read chunks without breaking multi-byte characters, and hashes every byte', async () => {
+    // ~2.6 MiB of 3-byte characters: chunk boundaries fall inside characters and inside lines.
+    const lines = Array.from({ length: 30_000 }, (_, i) => `第${i}行：向量数据库基准测试${'测'.repeat(i % 50)}`);
+    const text = `${lines.slice(0, 10).join('\r\n')}\r\n${lines.slice(10).join('\n')}`;
+    const file = join(dir, 'zh.txt');
+    await writeFile(file, text);
+    const hash = createHash('sha256');
+    const read: string[] = [];
+    let last = 0;
+    for await (const { lineNo, text: line } of streamLines(file, hash)) {
+      expect(lineNo).toBe(last + 1);
+      last = lineNo;
+      read.push(line);
+    }
+    expect(read).toEqual(lines);
+    expect(hash.digest('hex')).toBe(createHash('sha256').update(await readFile(file)).digest('hex'));
+  });
+});
+
+describe('bench datasets generate', () => {
+  it('streams across batches: same bytes for the same seed, unit vectors, at most 100 judged docs per query', async () => {
+    const options = { name: 's', count: 5000, dims: 6, queries: 3, clusters: 2, seed: 9, chunksPerDocument: 7 };
+    const progress: number[] = [];
+    await writeSyntheticDataset(join(dir, 'a'), options, (n) => progress.push(n));
+    await writeSyntheticDataset(join(dir, 'b'), options);
+    expect(progress).toEqual([4096, 5000]);
+    const a = await readDataset(join(dir, 'a'));
+    const b = await readDataset(join(dir, 'b'));
+    expect(a.contentHash).toBe(b.contentHash);
+    expect(a.docs).toHaveLength(5000);
+    expect(a.docs[4999]).toMatchObject({ id: 'chunk-4999', document_id: 'doc-714' });
+    for (const r of [0, 4095, 4096, 4999]) {
+      const v = a.vectors.subarray(r * 6, (r + 1) * 6);
+      expect(Math.hypot(...v)).toBeCloseTo(1, 6);
+    }
+    expect([...a.qrels.values()].map((m) => m.size)).toEqual([100, 100, 100]);
+    for (const [, judged] of a.qrels) expect([...judged.values()].every((g) => g === 1 || g === 2)).toBe(true);
+  });
+});
