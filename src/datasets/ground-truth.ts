@@ -14,11 +14,31 @@ export type GroundTruth = readonly (readonly string[])[];
 const WORKER_THRESHOLD = 2e8;
 
 /**
+ * Ground truth is computed for at least this many neighbours and sliced: a run asks for k = 4 and
+ * then k = 10, and one scan of a million vectors serves both (the top 4 are the top 10's first 4).
+ */
+const COMPUTED_K = 100;
+
+/** Answers already computed in this process, per dataset object. */
+const memo = new WeakMap<Dataset, Map<string, Promise<string[][]>>>();
+
+/**
  * Exact nearest neighbours for every query. With `filtered`, a query with document_ids is
  * answered only from those documents' chunks, as a store's filtered search must be. Cached beside the dataset,
  * keyed by the content hash (vectors, docs and queries: the filter changes the answer) and k.
  */
 export async function groundTruth(dataset: Dataset, k: number, filtered: boolean): Promise<GroundTruth> {
+  const computedK = Math.max(k, COMPUTED_K);
+  const mode = filtered ? 'filtered' : 'all';
+  let forDataset = memo.get(dataset);
+  if (!forDataset) memo.set(dataset, (forDataset = new Map()));
+  const key = `${mode}-${computedK}`;
+  let answer = forDataset.get(key);
+  if (!answer) forDataset.set(key, (answer = cachedGroundTruth(dataset, computedK, filtered)));
+  return (await answer).map((ids) => ids.slice(0, k));
+}
+
+async function cachedGroundTruth(dataset: Dataset, k: number, filtered: boolean): Promise<string[][]> {
   const cacheDir = dataset.groundTruthDir ?? join(dataset.dir, '.ground-truth');
   const mode = filtered ? 'filtered' : 'all';
   const cacheFile = join(cacheDir, `${dataset.contentHash.slice(0, 16)}-k${k}-${mode}.json`);

@@ -126,10 +126,18 @@ describe('ground truth', () => {
     ]);
   });
 
-  it('caches beside the dataset and returns the same answer', async () => {
+  it('caches the top 100 beside the dataset and slices it to k', async () => {
     const first = await groundTruth(handmade(), 1, false);
-    const cached = await readFile(join(dir, '.ground-truth', `${'f'.repeat(16)}-k1-all.json`), 'utf8');
-    expect(JSON.parse(cached).ids).toEqual([['d0'], ['d0']]);
-    expect(await groundTruth(handmade(), 1, false)).toEqual(first);
+    expect(first).toEqual([['d0'], ['d0']]);
+    const cached = await readFile(join(dir, '.ground-truth', `${'f'.repeat(16)}-k100-all.json`), 'utf8');
+    expect(JSON.parse(cached).ids).toEqual([
+      ['d0', 'd1', 'd2'],
+      ['d0', 'd1', 'd2'],
+    ]);
+    // A new Dataset object: answered from the file, not the in-process memo.
+    expect(await groundTruth(handmade(), 2, false)).toEqual([
+      ['d0', 'd1'],
+      ['d0', 'd1'],
+    ]);
   });
 });
