@@ -41,7 +41,8 @@ const nativeCapabilities: Capabilities = {
   documentIdFilter: true,
   fullText: true,
   fullTextRanked: true,
-  nativeHybrid: true,
+  // As on the default server (1.8.3, no Query API); a session on Qdrant ≥ 1.10 declares it true.
+  nativeHybrid: false,
   metrics: ['cosine', 'l2', 'ip'],
   notes: [
     'Qdrant beyond Dify: one collection per knowledge base (no group_id), named vectors `dense` (distance from the ' +
@@ -51,7 +52,7 @@ const nativeCapabilities: Capabilities = {
       'English stopword list, FNV-1a term hashing, BM25 term-frequency weights (k1 1.2, b 0.75, avgLen 256); from ' +
       'Qdrant 1.10 the server multiplies in IDF (`modifier: idf`), giving BM25.',
     'Full text is a ranked search on the sparse vector; score is the BM25 score.',
-    'Native hybrid (Qdrant ≥ 1.10, Query API; not on 1.8.3): prefetch max(20, 2k) dense and max(20, 2k) sparse ' +
+    'Native hybrid only on Qdrant ≥ 1.10 (Query API; e.g. --store-version qdrant=1.18.3), not on 1.8.3: prefetch max(20, 2k) dense and max(20, 2k) sparse ' +
       'candidates under the same filter, fused by reciprocal rank fusion; score is the RRF score.',
     INDEXING_THRESHOLD,
   ],

@@ -79,19 +79,21 @@ class QdrantSession implements StoreSession {
 }
 
 /**
- * The profile's capabilities on this server: native hybrid needs the Query API (≥ 1.10), so on
- * 1.8.3 the session says so and its collections have no searchHybrid — a run reports "not
+ * The profile's capabilities on this server. The profile declares what the default server
+ * (1.8.3) can do; native hybrid needs the Query API, so a session on Qdrant ≥ 1.10 declares it
+ * and its collections get searchHybrid, while on 1.8.3 they have none — a run reports "not
  * supported" instead of failing midway.
  */
 function capabilitiesOn(caps: Capabilities, config: QdrantConfig, version: string, f: QdrantFeatures): Capabilities {
-  if (!config.hybrid || f.queryApi) return caps;
+  if (!config.hybrid) return caps;
+  if (f.queryApi) return { ...caps, nativeHybrid: true };
   return {
     ...caps,
     nativeHybrid: false,
     notes: [
       ...caps.notes,
-      `Qdrant ${version} has no Query API (from ${QUERY_API_SINCE}): native hybrid is not supported, and the ` +
-        'sparse vector has no IDF modifier, so the sparse full text ranks by BM25 term frequency alone.',
+      `Qdrant ${version} has no Query API (from ${QUERY_API_SINCE}): no native hybrid, and the sparse vector has ` +
+        'no IDF modifier, so the sparse full text ranks by BM25 term frequency alone.',
     ],
   };
 }
