@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import h5wasm from 'h5wasm/node';
+import type H5 from 'h5wasm/node';
 import { z } from 'zod';
 import type { Metric } from '../adapters/store-adapter.js';
 import { DatasetError } from './dataset-error.js';
@@ -36,6 +36,9 @@ export async function readAnnBenchmarks(path: string): Promise<Dataset> {
   // HDF5's C library, handed a file that is not HDF5, prints pages of diagnostics and h5wasm then
   // fails on an unrelated error: check the signature first and say plainly what is wrong.
   if (!(await hasHdf5Signature(file))) throw new DatasetError(file, '', 'not an HDF5 file (no HDF5 signature)');
+  // Loaded only for HDF5 input: importing h5wasm through tsx costs ~800 MB of RSS (its WASM build
+  // is a large module), which every run on any other format would otherwise pay.
+  const h5wasm = (await import('h5wasm/node')).default;
   await h5wasm.ready;
   let h5: InstanceType<typeof h5wasm.File>;
   try {
@@ -45,6 +48,7 @@ export async function readAnnBenchmarks(path: string): Promise<Dataset> {
   }
   try {
     const metric = readMetric(file, h5);
+    const matrix = matrixReader(h5wasm);
     const train = matrix(file, h5, 'train', 'float');
     const test = matrix(file, h5, 'test', 'float');
     if (test.cols !== train.cols) {
@@ -53,7 +57,7 @@ export async function readAnnBenchmarks(path: string): Promise<Dataset> {
     const dims = train.cols;
     const vectors = readFloats(file, train, metric);
     const queryVectors = readFloats(file, test, metric);
-    const shippedNeighbours = h5.keys().includes('neighbors') ? readNeighbours(file, h5, test.rows, train.rows) : undefined;
+    const shippedNeighbours = h5.keys().includes('neighbors') ? readNeighbours(file, matrix(file, h5, 'neighbors', 'int'), test.rows, train.rows) : undefined;
     const docs = Array.from({ length: train.rows }, (_, i) => {
       const id = String(i);
       return { id, document_id: id, text: '' };
@@ -89,14 +93,17 @@ export async function readAnnBenchmarks(path: string): Promise<Dataset> {
   }
 }
 
+type H5wasm = typeof H5;
+type H5File = InstanceType<H5wasm['File']>;
+
 interface Matrix {
   readonly name: string;
-  readonly node: InstanceType<typeof h5wasm.Dataset>;
+  readonly node: InstanceType<H5wasm['Dataset']>;
   readonly rows: number;
   readonly cols: number;
 }
 
-function readMetric(file: string, h5: InstanceType<typeof h5wasm.File>): Metric {
+function readMetric(file: string, h5: H5File): Metric {
   if (!Object.keys(h5.attrs).includes('distance')) {
     throw new DatasetError(file, 'attribute "distance"', 'missing (ann-benchmarks files name their metric there)');
   }
@@ -109,19 +116,21 @@ function readMetric(file: string, h5: InstanceType<typeof h5wasm.File>): Metric 
 }
 
 /** A 2-D dataset of the given kind (H5T_INTEGER = 0, H5T_FLOAT = 1), checked before any read. */
-function matrix(file: string, h5: InstanceType<typeof h5wasm.File>, name: string, kind: 'float' | 'int'): Matrix {
-  const node = h5.get(name);
-  if (!(node instanceof h5wasm.Dataset)) {
-    throw new DatasetError(file, `dataset "${name}"`, 'missing (ann-benchmarks files hold train, test, neighbors, distances)');
-  }
-  const shape = node.shape;
-  if (!shape || shape.length !== 2 || !shape.every((n) => n > 0)) {
-    throw new DatasetError(file, `dataset "${name}"`, `shape ${JSON.stringify(shape)} is not rows × columns`);
-  }
-  const meta = node.metadata;
-  const ok = kind === 'float' ? meta.type === 1 && (meta.size === 4 || meta.size === 8) : meta.type === 0 && meta.size <= 8;
-  if (!ok) throw new DatasetError(file, `dataset "${name}"`, `type ${String(node.dtype)} is not ${kind === 'float' ? 'float32/float64' : 'an integer'}`);
-  return { name, node, rows: shape[0] as number, cols: shape[1] as number };
+function matrixReader(h5wasm: H5wasm) {
+  return (file: string, h5: H5File, name: string, kind: 'float' | 'int'): Matrix => {
+    const node = h5.get(name);
+    if (!(node instanceof h5wasm.Dataset)) {
+      throw new DatasetError(file, `dataset "${name}"`, 'missing (ann-benchmarks files hold train, test, neighbors, distances)');
+    }
+    const shape = node.shape;
+    if (!shape || shape.length !== 2 || !shape.every((n) => n > 0)) {
+      throw new DatasetError(file, `dataset "${name}"`, `shape ${JSON.stringify(shape)} is not rows × columns`);
+    }
+    const meta = node.metadata;
+    const ok = kind === 'float' ? meta.type === 1 && (meta.size === 4 || meta.size === 8) : meta.type === 0 && meta.size <= 8;
+    if (!ok) throw new DatasetError(file, `dataset "${name}"`, `type ${String(node.dtype)} is not ${kind === 'float' ? 'float32/float64' : 'an integer'}`);
+    return { name, node, rows: shape[0] as number, cols: shape[1] as number };
+  };
 }
 
 function readFloats(file: string, m: Matrix, metric: Metric): Float32Array {
@@ -139,8 +148,7 @@ function readFloats(file: string, m: Matrix, metric: Metric): Float32Array {
   return out;
 }
 
-function readNeighbours(file: string, h5: InstanceType<typeof h5wasm.File>, queries: number, docs: number): ShippedNeighbours {
-  const m = matrix(file, h5, 'neighbors', 'int');
+function readNeighbours(file: string, m: Matrix, queries: number, docs: number): ShippedNeighbours {
   if (m.rows !== queries) {
     throw new DatasetError(file, 'dataset "neighbors"', `has ${m.rows} rows but "test" has ${queries}`);
   }
