@@ -37,13 +37,15 @@ export async function readFloat32File(
   }
   const vectors = sharedFloat32(rows * dims);
   // Float32Array bytes are little-endian on every platform Node supports for this tool (x64, arm64).
-  const bytes = new Uint8Array(vectors.buffer);
+  // One byte view per chunk: a Uint8Array over the whole buffer would exceed V8's typed-array
+  // length limit past 4 GiB (1M × 1536 float32 is 6.1 GB).
   const handle = await open(file, 'r');
   try {
     for (let offset = 0; offset < expected; ) {
-      const { bytesRead } = await handle.read(bytes, offset, Math.min(CHUNK_BYTES, expected - offset), offset);
+      const chunk = new Uint8Array(vectors.buffer, offset, Math.min(CHUNK_BYTES, expected - offset));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, offset);
       if (bytesRead === 0) throw new DatasetError(file, `byte ${offset}`, 'ended early while reading');
-      hash.update(bytes.subarray(offset, offset + bytesRead));
+      hash.update(chunk.subarray(0, bytesRead));
       offset += bytesRead;
     }
   } finally {
