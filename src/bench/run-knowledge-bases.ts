@@ -230,10 +230,12 @@ async function createKnowledgeBases(run: StepRun, r: StepRequest, server: Runnin
   const docs = r.options.docsPerCollection;
   const batches = docBatches(r.dataset, r.config.batchSize, docs);
   const base = `vdb_bench_kb_${Date.now().toString(36)}`;
+  // One adapter (it holds no connection), a session per knowledge base.
+  const adapter = r.selection.profile.createAdapter();
   let createInsertMs = 0;
   r.progress.start(`${r.n} × create + insert`, r.n * docs);
   for (let i = 0; i < r.n; i++) {
-    const session = await r.selection.profile.createAdapter().connect(server.endpoint);
+    const session = await adapter.connect(server.endpoint);
     const kb: KnowledgeBase = { session };
     run.kbs.push(kb);
     run.serverInfo ??= {
