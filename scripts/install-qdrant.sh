@@ -53,16 +53,14 @@ is_installed() {
   [[ -x "$bin" ]] && [[ "$(reported_version "$bin")" == "$1" ]]
 }
 
-# Debian packages the build needs: protoc (both versions), clang + libclang for bindgen (rocksdb).
+# Debian packages the build needs: protoc and the well-known .proto files (both versions), clang
+# and libclang for bindgen (librocksdb-sys), and the C/C++ toolchain for rocksdb itself.
+readonly BUILD_PACKAGES=(protobuf-compiler libprotobuf-dev clang libclang-dev cmake g++ make pkg-config git patch)
 ensure_build_packages() {
-  local missing=()
-  command -v protoc >/dev/null 2>&1 || missing+=(protobuf-compiler)
-  command -v clang >/dev/null 2>&1 || missing+=(clang)
-  compgen -G '/usr/lib/llvm-*/lib/libclang*.so*' >/dev/null || missing+=(libclang-dev)
-  command -v cmake >/dev/null 2>&1 || missing+=(cmake)
-  command -v g++ >/dev/null 2>&1 || missing+=(g++)
-  command -v git >/dev/null 2>&1 || missing+=(git)
-  command -v patch >/dev/null 2>&1 || missing+=(patch)
+  local missing=() pkg
+  for pkg in "${BUILD_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+  done
   [[ ${#missing[@]} -eq 0 ]] && return 0
   echo "qdrant: installing Debian packages: ${missing[*]}"
   [[ $(id -u) -eq 0 ]] || die "the build needs ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root"
@@ -184,6 +182,11 @@ build_version() {
     # Re-unpack only when the source is not there yet, so an interrupted build resumes with its
     # target dir intact.
     [[ -f "$build/src/Cargo.lock" && -f "$build/.unpacked" ]] || { unpack_source "$archive" "$build/src"; touch "$build/.unpacked"; }
+    # Cargo rewrites Cargo.lock for the path overrides, and on the next run would try to fetch
+    # the manifest's own git patch it no longer sees locked; every build starts from the
+    # release's lock file as shipped.
+    [[ -f "$build/Cargo.lock.release" ]] || cp "$build/src/Cargo.lock" "$build/Cargo.lock.release"
+    cp "$build/Cargo.lock.release" "$build/src/Cargo.lock"
     write_dependency_overrides "$build"
     # The git settings apply to cargo's git CLI only (no global config is touched).
     if ! (

@@ -7,6 +7,8 @@
 #   npm run setup -- weaviate@1.27.0+1.39.3     these versions of a store
 #   npm run setup -- --all-versions             every version each store's recipe runs (the tests use them)
 #   npm run setup -- --docker [...]             also Docker and the images of the chosen stores
+#   npm run setup -- --tests                    what `npm test` needs: every version of every store,
+#                                               Docker and every image, Debian's Chromium
 #
 # What each store installs, and which versions exist, comes from its local recipe
 # (src/adapters/<store>/*-local-recipe.ts) through scripts/setup-plan.ts; each store's install
@@ -16,10 +18,12 @@ cd "$(dirname "$0")/.."
 step() { echo "== $*"; local t=$SECONDS; "$@"; echo "   ($((SECONDS - t)) s)"; }
 
 docker=0
+test_tools=0
 plan_args=()
 for arg in "$@"; do
   case "$arg" in
     --docker) docker=1 ;;
+    --tests) docker=1 test_tools=1 plan_args+=(--all-versions) ;;
     *) plan_args+=("$arg") ;;
   esac
 done
@@ -39,4 +43,9 @@ done <<<"$plan"
 if [ "$docker" = 1 ]; then
   step bash scripts/install-docker.sh
   step bash scripts/build-images.sh "${stores[@]}"
+fi
+
+# --tests: what only the tests need (Chromium for the HTML report test).
+if [ "$test_tools" = 1 ]; then
+  step bash scripts/install-test-tools.sh
 fi

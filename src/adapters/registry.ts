@@ -2,10 +2,11 @@ import type { StoreDefinition, StoreProfile } from './store-definition.js';
 import { chromaStore } from './chroma/index.js';
 import { oceanbaseStore } from './oceanbase/index.js';
 import { pgvectorStore } from './pgvector/index.js';
+import { qdrantStore } from './qdrant/index.js';
 import { weaviateStore } from './weaviate/index.js';
 
 /** Every store the harness knows. Adding a store means adding its folder and one line here. */
-export const STORES: readonly StoreDefinition[] = [chromaStore, pgvectorStore, oceanbaseStore, weaviateStore];
+export const STORES: readonly StoreDefinition[] = [chromaStore, pgvectorStore, oceanbaseStore, weaviateStore, qdrantStore];
 
 /** A store in one of its profiles: what every command and test runs. */
 export interface StoreSelection {
