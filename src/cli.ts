@@ -1,3 +1,5 @@
+import type { HybridRule } from './bench/hybrid/dify-hybrid.js';
+import type { KeywordRule } from './bench/hybrid/keyword-extractor.js';
 import { Command, Option } from 'commander';
 import { writeFile, mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -95,6 +97,16 @@ withServerOptions(program.command('run'), '')
   .option('--k <list>', 'top-k values for vector search recall', intList('--k'), [...DEFAULT_CONFIG.kValues])
   .option('--concurrency <list>', 'client counts for the concurrency sweep', intList('--concurrency'), [...DEFAULT_CONFIG.concurrencyLevels])
   .option('--concurrency-seconds <s>', 'wall time per concurrency level', positiveNumber('--concurrency-seconds'), DEFAULT_CONFIG.concurrencySeconds)
+  .addOption(
+    new Option('--hybrid-rule <rule>', "Dify hybrid merge: dify-current (keep the higher-scored copy, Dify 1.9+) or dify-legacy (first copy)")
+      .choices(['dify-current', 'dify-legacy'])
+      .default(DEFAULT_CONFIG.hybridRule),
+  )
+  .addOption(
+    new Option('--keyword-rule <rule>', 'Dify jieba keywords: dify-current (10 tags) or dify-legacy (every tag, Dify before 1.11)')
+      .choices(['dify-current', 'dify-legacy'])
+      .default(DEFAULT_CONFIG.keywordRule),
+  )
   .addOption(memoryLimitOption())
   .action(async (o: RunOptions) => {
     const { stores, plan, progress, dataset, resultsFile } = await prepare(o, '');
@@ -105,6 +117,8 @@ withServerOptions(program.command('run'), '')
       kValues: o.k,
       concurrencyLevels: o.concurrency,
       concurrencySeconds: o.concurrencySeconds,
+      hybridRule: o.hybridRule,
+      keywordRule: o.keywordRule,
     };
     await finish(await runBenchmark({ stores, plan, dataset, config, resultsFile, progress }), resultsFile, progress);
   });
@@ -321,6 +335,8 @@ interface RunOptions extends ServerOptions {
   k: number[];
   concurrency: number[];
   concurrencySeconds: number;
+  hybridRule: HybridRule;
+  keywordRule: KeywordRule;
 }
 
 interface MemoryOptions extends ServerOptions {

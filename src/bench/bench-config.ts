@@ -1,4 +1,6 @@
+import type { HybridRule } from './hybrid/dify-hybrid.js';
 import { DIFY_WEIGHTS, type HybridWeights } from './hybrid/dify-weighted-rerank.js';
+import type { KeywordRule } from './hybrid/keyword-extractor.js';
 
 /** Everything that shapes a run besides the dataset and the stores; recorded in results. */
 export interface BenchConfig {
@@ -11,6 +13,10 @@ export interface BenchConfig {
   readonly concurrencySeconds: number;
   readonly maxRequestsPerLevel: number;
   readonly hybridWeights: HybridWeights;
+  /** Which Dify release's merge of the two hit lists (see dify-hybrid.ts). */
+  readonly hybridRule: HybridRule;
+  /** Which Dify release's jieba keyword extraction (see keyword-extractor.ts). */
+  readonly keywordRule: KeywordRule;
   readonly memoryIntervalMs: number;
   /** Seconds of idle sampling after the server is up, before any data goes in. */
   readonly idleSeconds: number;
@@ -24,6 +30,8 @@ export const DEFAULT_CONFIG: BenchConfig = {
   concurrencySeconds: 5,
   maxRequestsPerLevel: 50_000,
   hybridWeights: DIFY_WEIGHTS,
+  hybridRule: 'dify-current',
+  keywordRule: 'dify-current',
   memoryIntervalMs: 250,
   idleSeconds: 2,
 };

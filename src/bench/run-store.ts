@@ -6,7 +6,7 @@ import type { BenchConfig } from './bench-config.js';
 import { MemorySampler } from './memory-sampler.js';
 import type { Progress } from './progress.js';
 import type { StoreResult } from './results/results-schema.js';
-import { newStoreResult } from './results/store-result.js';
+import { capabilitiesRecord, newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
 import { runInsert } from './workloads/insert.js';
 import { runConcurrency } from './workloads/concurrency.js';
@@ -77,6 +77,9 @@ async function startAndConnect(
   run.phase = 'connect';
   const session = (run.session = await profile.createAdapter().connect(server.endpoint));
   const { info } = session;
+  // What this server can do (Qdrant's native hybrid exists only from 1.10), not the profile's
+  // declaration for the default version.
+  result.capabilities = capabilitiesRecord(session.capabilities);
   result.server = {
     runtime: server.runtime,
     version: info.version,

@@ -12,7 +12,7 @@ export function storeKey(s: StoreResult): string {
 }
 
 /** The settings that shape the timed workloads; the runtime too (local and docker differ). */
-const SETTINGS = ['runtime', 'batchSize', 'warmupQueries', 'kValues', 'concurrencyLevels', 'concurrencySeconds', 'hybridWeights'] as const;
+const SETTINGS = ['runtime', 'batchSize', 'warmupQueries', 'kValues', 'concurrencyLevels', 'concurrencySeconds', 'hybridWeights', 'hybridRule', 'keywordRule'] as const;
 
 /**
  * Why two sides cannot be compared, one line per difference: another dataset, other workload

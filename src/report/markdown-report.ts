@@ -68,7 +68,7 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
     ['Vector search filtered by document_id, k=10', (s) => s.workloads.filteredVector, 'recall@10'],
     ['Full-text search, k=10', (s) => s.workloads.fullText, undefined],
     [
-      `Dify hybrid (${results.config.hybridWeights.vector} vector + ${results.config.hybridWeights.keyword} keyword), k=10`,
+      `Dify hybrid (${results.config.hybridWeights.vector} vector + ${results.config.hybridWeights.keyword} keyword${hybridRules(results)}), k=10`,
       (s) => s.workloads.difyHybrid,
       undefined,
     ],
@@ -294,4 +294,11 @@ function environment(results: Results): string[] {
     }
   }
   return lines;
+}
+
+/** Which Dify release's hybrid rules a run used; files from before the choice existed say nothing. */
+function hybridRules(results: Results): string {
+  const { hybridRule, keywordRule } = results.config;
+  if (!hybridRule && !keywordRule) return '';
+  return hybridRule === keywordRule ? `, ${hybridRule} rules` : `, merge ${hybridRule ?? '?'}, keywords ${keywordRule ?? '?'}`;
 }

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oceanbaseStore } from '../../src/adapters/oceanbase/index.js';
 import { oceanbaseDockerRecipe } from '../../src/adapters/oceanbase/oceanbase-docker-recipe.js';
+import { qdrantDockerRecipe } from '../../src/adapters/qdrant/qdrant-docker-recipe.js';
+import { qdrantStore } from '../../src/adapters/qdrant/index.js';
 import { weaviateStore } from '../../src/adapters/weaviate/index.js';
 import { weaviateDockerRecipe } from '../../src/adapters/weaviate/weaviate-docker-recipe.js';
 import type { Collection, Doc, StoreSession } from '../../src/adapters/store-adapter.js';
@@ -19,8 +21,8 @@ import type { RunningServer } from '../../src/runtime/running-server.js';
 import { prepareDocker, randomUnitDocs } from './fixtures/docker-setup.js';
 
 /**
- * Weaviate (1.27.0 with the dify profile, 1.19.0 with dify-legacy) and seekdb 1.4.0 (dify
- * profile) as containers from the images scripts/build-images.sh builds from the binaries the
+ * Weaviate (1.27.0 with the dify profile, 1.19.0 with dify-legacy), seekdb 1.4.0 (dify profile)
+ * and Qdrant (1.8.3 with the dify profile, 1.18.3 with native) as containers from the images scripts/build-images.sh builds from the binaries the
  * local install scripts produce; plus what seekdb does under a container memory limit.
  */
 const exec = promisify(execFile);
@@ -36,7 +38,7 @@ beforeAll(async () => {
   logDir = await mkdtemp(join(tmpdir(), 'vdb-bench-docker-stores-logs-'));
   // Idempotent: with the engine up, the binaries installed and the images current, both only
   // check (about a second). A cold run builds Weaviate from source (minutes per version).
-  await prepareDocker(['weaviate', 'oceanbase'], 1_800_000);
+  await prepareDocker(['weaviate', 'oceanbase', 'qdrant'], 1_800_000);
 }, 2_200_000);
 
 afterAll(async () => {
@@ -112,12 +114,36 @@ const CASES = [
     image: 'vdb-bench/seekdb:1.4.0-local',
     minIdleMiB: 60,
   },
+  {
+    store: 'qdrant',
+    version: '1.8.3',
+    profile: 'dify',
+    definition: qdrantStore as StoreDefinition,
+    recipe: qdrantDockerRecipe,
+    image: 'vdb-bench/qdrant:1.8.3-local',
+    minIdleMiB: 5,
+  },
+  {
+    store: 'qdrant',
+    version: '1.18.3',
+    profile: 'native',
+    definition: qdrantStore as StoreDefinition,
+    recipe: qdrantDockerRecipe,
+    image: 'vdb-bench/qdrant:1.18.3-local',
+    minIdleMiB: 5,
+  },
 ];
 
 describe('registration', () => {
-  it('both stores carry their docker recipe', () => {
+  it('each store carries its docker recipe', () => {
     expect(weaviateStore.docker).toBe(weaviateDockerRecipe);
     expect(oceanbaseStore.docker).toBe(oceanbaseDockerRecipe);
+    expect(qdrantStore.docker).toBe(qdrantDockerRecipe);
+    expect(qdrantDockerRecipe.images).toEqual({
+      '1.8.3': 'vdb-bench/qdrant:1.8.3-local',
+      '1.18.3': 'vdb-bench/qdrant:1.18.3-local',
+    });
+    expect(qdrantDockerRecipe.upstreamImage).toBe('langgenius/qdrant:v1.8.3');
     expect(weaviateDockerRecipe.images).toEqual({
       '1.27.0': 'vdb-bench/weaviate:1.27.0-local',
       '1.19.0': 'vdb-bench/weaviate:1.19.0-local',

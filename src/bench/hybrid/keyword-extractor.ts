@@ -39,6 +39,3 @@ export function difyKeywordExtractor(rule: KeywordRule): KeywordExtractor {
     return keywords;
   };
 }
-
-/** Current Dify's keyword extraction; the default for the Dify hybrid workload. */
-export const jiebaKeywords: KeywordExtractor = difyKeywordExtractor('dify-current');

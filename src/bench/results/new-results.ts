@@ -37,6 +37,8 @@ export async function newResults(
       concurrencyLevels: [...config.concurrencyLevels],
       concurrencySeconds: config.concurrencySeconds,
       hybridWeights: { ...config.hybridWeights },
+      hybridRule: config.hybridRule,
+      keywordRule: config.keywordRule,
       memoryIntervalMs: config.memoryIntervalMs,
     },
     stores: [],

@@ -224,6 +224,10 @@ export const resultsSchema = z.object({
     concurrencyLevels: z.array(z.number().int()),
     concurrencySeconds: z.number(),
     hybridWeights: z.object({ vector: z.number(), keyword: z.number() }),
+    // Absent in files written before Dify's hybrid rules could be chosen (they used neither:
+    // cosine recomputed for every text hit, first copy kept, every jieba tag).
+    hybridRule: z.enum(['dify-current', 'dify-legacy']).optional(),
+    keywordRule: z.enum(['dify-current', 'dify-legacy']).optional(),
     memoryIntervalMs: z.number(),
   }),
   stores: z.array(storeResultSchema),

@@ -1,9 +1,7 @@
 import type { Hit } from '../../adapters/store-adapter.js';
 import { row } from '../../datasets/dataset.js';
 import { groundTruth } from '../../datasets/ground-truth.js';
-import { similarity } from '../../datasets/similarity.js';
-import { difyWeightedRerank, type HybridCandidate } from '../hybrid/dify-weighted-rerank.js';
-import { jiebaKeywords } from '../hybrid/keyword-extractor.js';
+import { createDifyHybridRanker, type HybridHit } from '../hybrid/dify-hybrid.js';
 import type { SearchResult } from '../results/results-schema.js';
 import { runSerialSearch } from './serial-search.js';
 import type { WorkloadContext } from './workload-context.js';
@@ -12,6 +10,12 @@ const QUALITY_K = 10;
 
 function allQueries(ctx: WorkloadContext): number[] {
   return ctx.dataset.queries.map((_, i) => i);
+}
+
+/** ann-benchmarks and VectorDBBench datasets carry vectors only: nothing for full text to find. */
+function textlessReason(ctx: WorkloadContext): string | undefined {
+  const hasText = ctx.dataset.docs.some((d) => d.text !== '') && ctx.dataset.queries.some((q) => q.text !== '');
+  return hasText ? undefined : `the dataset ${ctx.dataset.manifest.name} has no text (vectors only)`;
 }
 
 function queryVector(ctx: WorkloadContext, qi: number): Float32Array {
@@ -63,6 +67,8 @@ export async function runFullTextSearch(ctx: WorkloadContext): Promise<SearchRes
   if (!ctx.capabilities.fullText || !collection.searchFullText) {
     return { status: 'unsupported', reason: `${ctx.store} (this profile) has no full-text search` };
   }
+  const textless = textlessReason(ctx);
+  if (textless) return { status: 'unsupported', reason: textless };
   const search = collection.searchFullText.bind(collection);
   return runSerialSearch(ctx, {
     label: 'full text',
@@ -74,24 +80,35 @@ export async function runFullTextSearch(ctx: WorkloadContext): Promise<SearchRes
 
 /**
  * Dify's hybrid search, identical for every store: vector and full-text search in parallel, then
- * WeightRerankRunner (0.7 vector + 0.3 jieba TF-IDF keyword score). The rerank runs in the
- * harness, as it runs in Dify's API process, and its time is part of the latency.
+ * Dify's merge and WeightRerankRunner (0.7 vector + 0.3 jieba TF-IDF keyword score) under the
+ * release rules the config names (dify-hybrid.ts). The rerank runs in the harness, as it runs in
+ * Dify's API process, and its time is part of the latency.
  */
 export async function runDifyHybrid(ctx: WorkloadContext): Promise<SearchResult> {
   const { collection, dataset, config } = ctx;
   if (!ctx.capabilities.fullText || !collection.searchFullText) {
     return { status: 'unsupported', reason: `needs full-text search, which ${ctx.store} (this profile) lacks` };
   }
+  const textless = textlessReason(ctx);
+  if (textless) return { status: 'unsupported', reason: textless };
   const searchText = collection.searchFullText.bind(collection);
-  const { dims, metric } = dataset.manifest;
+  const { dims } = dataset.manifest;
   const docIndex = new Map(dataset.docs.map((d, i) => [d.id, i]));
   const textOf = (hit: Hit): string => hit.text ?? dataset.docs[docIndex.get(hit.id) ?? -1]?.text ?? '';
-  // Where a hit carries no score (a full-text hit, or a store answering without one), Dify
-  // computes the vector part from the chunk's vector, which the harness has from the dataset.
-  const cosineOf = (hit: Hit, vector: Float32Array): number => {
-    const di = docIndex.get(hit.id);
-    return di === undefined ? 0 : similarity(metric, vector, row(dataset.vectors, dims, di));
-  };
+  const asHybridHit = (hit: Hit): HybridHit => ({ id: hit.id, text: textOf(hit), score: hit.score });
+  // Built (and jieba warmed) before the timed pass. A hit with no score gets Dify's cosine from
+  // the chunk's stored vector, which the harness has from the dataset.
+  const rank = createDifyHybridRanker({
+    rule: config.hybridRule,
+    keywordRule: config.keywordRule,
+    arrival: 'text-first',
+    weights: config.hybridWeights,
+    topN: QUALITY_K,
+    docVector: (id) => {
+      const di = docIndex.get(id);
+      return di === undefined ? undefined : row(dataset.vectors, dims, di);
+    },
+  });
   return runSerialSearch(ctx, {
     label: 'dify hybrid',
     queryIndices: allQueries(ctx),
@@ -103,11 +120,7 @@ export async function runDifyHybrid(ctx: WorkloadContext): Promise<SearchResult>
         collection.searchVector({ vector, k: QUALITY_K }),
         searchText({ text, k: QUALITY_K }),
       ]);
-      const candidates: HybridCandidate[] = [
-        ...vectorHits.map((h) => ({ id: h.id, text: textOf(h), vectorScore: h.score ?? cosineOf(h, vector) })),
-        ...textHits.map((h) => ({ id: h.id, text: textOf(h), vectorScore: cosineOf(h, vector) })),
-      ];
-      return difyWeightedRerank(text, candidates, jiebaKeywords, config.hybridWeights, QUALITY_K);
+      return rank({ text, vector, vectorHits: vectorHits.map(asHybridHit), textHits: textHits.map(asHybridHit) });
     },
   });
 }
@@ -118,6 +131,8 @@ export async function runNativeHybrid(ctx: WorkloadContext): Promise<SearchResul
   if (!ctx.capabilities.nativeHybrid || !collection.searchHybrid) {
     return { status: 'unsupported', reason: `${ctx.store} (this profile) has no native hybrid search` };
   }
+  const textless = textlessReason(ctx);
+  if (textless) return { status: 'unsupported', reason: textless };
   const search = collection.searchHybrid.bind(collection);
   return runSerialSearch(ctx, {
     label: 'native hybrid',
