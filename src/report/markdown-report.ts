@@ -166,15 +166,26 @@ function concurrencyRows(stores: readonly StoreResult[], levels: readonly number
   ]);
 }
 
+type DeleteOk = Extract<NonNullable<StoreResult['workloads']['delete']>, { status: 'ok' }>;
+
 function deleteRows(stores: readonly StoreResult[]): Cell[][] {
-  const cell = (s: StoreResult, f: (r: Extract<NonNullable<StoreResult['workloads']['delete']>, { status: 'ok' }>) => string): Cell => {
+  const cell = (s: StoreResult, f: (r: DeleteOk) => string): Cell => {
     const r = s.workloads.delete;
     if (!r) return s.status === 'failed' ? FAILED : DASH;
     return r.status === 'ok' ? f(r) : r.status === 'failed' ? FAILED : NOT_SUPPORTED;
   };
+  // Files from before the delete followed Dify's document path hold the old two timings.
+  const rows: Array<[string, (r: DeleteOk) => number | undefined, (r: DeleteOk) => number | undefined]> = [
+    ["a document by its chunk ids, Dify's path (ms)", (r) => r.documentByIdsMs, (r) => (r.documentByIdsMs === undefined ? undefined : r.rowsDeleted)],
+    ['a document by metadata document_id (ms)', (r) => r.byMetadataMs ?? r.byDocumentIdMs, (r) => r.metadataRowsDeleted ?? (r.byDocumentIdMs === undefined ? undefined : r.rowsDeleted)],
+    ['5 chunks by ids, older files (ms)', (r) => r.byIdsMs, (r) => r.idsDeleted],
+  ];
+  const present = rows.filter(([, time]) => stores.some((s) => s.workloads.delete?.status === 'ok' && time(s.workloads.delete) !== undefined));
   return [
-    ['by document_id (ms)', ...stores.map((s) => cell(s, (r) => `${ms(r.byDocumentIdMs)} (${r.rowsDeleted} rows)`))],
-    ['by ids (ms)', ...stores.map((s) => cell(s, (r) => `${ms(r.byIdsMs)} (${r.idsDeleted} rows)`))],
+    ...present.map(([label, time, count]): Cell[] => [
+      label,
+      ...stores.map((s) => cell(s, (r) => (time(r) === undefined ? '–' : `${ms(time(r) as number)} (${count(r) ?? '?'} rows)`))),
+    ]),
     ['rows gone', ...stores.map((s) => cell(s, (r) => (r.verified ? 'yes' : `NO (${r.rowsBefore} → ${r.rowsAfter})`)))],
   ];
 }

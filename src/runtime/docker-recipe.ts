@@ -44,7 +44,7 @@ export interface DockerRecipe {
   /** The image for each version this recipe runs, e.g. { '0.5.20': 'vdb-bench/chroma:0.5.20-local' }. */
   readonly images: Readonly<Record<string, string>>;
   /**
-   * The image Dify's docker-compose runs (e.g. `chromadb/chroma:0.5.20`), for documentation and
+   * The image Dify's docker-compose runs (e.g. `ghcr.io/chroma-core/chroma:0.5.20`), for documentation and
    * results only: it is never pulled, and its entrypoint may differ from the local build's.
    */
   readonly upstreamImage: string;

@@ -133,11 +133,14 @@ describe('bench run on real Chroma and pgvector servers', () => {
     }
   });
 
-  it.each([['chroma'], ['pgvector']])('%s: delete by document_id and by ids really removes rows', (name) => {
+  it.each([['chroma'], ['pgvector']])("%s: deletes a document by its chunk ids (Dify's path) and one by metadata, rows really gone", (name) => {
     const r = store(name).workloads.delete;
     expect(r?.status).toBe('ok');
     if (r?.status === 'ok') {
-      expect(r.rowsAfter).toBe(r.rowsBefore - r.rowsDeleted - r.idsDeleted);
+      expect(r.documentByIdsMs).toBeGreaterThan(0);
+      expect(r.byMetadataMs).toBeGreaterThan(0);
+      expect(r.metadataDocumentId).not.toBe(r.documentId);
+      expect(r.rowsAfter).toBe(r.rowsBefore - r.rowsDeleted - (r.metadataRowsDeleted ?? NaN));
       expect(r.verified).toBe(true);
     }
   });

@@ -30,7 +30,7 @@ const PGVECTOR = `  # Dify's compose runs pgvector/pgvector:pg16; vdb-bench/pgve
       - /var/lib/postgresql/data
 `;
 
-const CHROMA = `  # Dify's compose runs chromadb/chroma:0.5.20; vdb-bench/chroma:0.5.20-local is a local build: scripts/build-images.sh chroma. Listens on 127.0.0.1: http 8000.
+const CHROMA = `  # Dify's compose runs ghcr.io/chroma-core/chroma:0.5.20; vdb-bench/chroma:0.5.20-local is a local build: scripts/build-images.sh chroma. Listens on 127.0.0.1: http 8000.
   chroma:
     image: vdb-bench/chroma:0.5.20-local
     command:

@@ -44,7 +44,9 @@ describe('renderMarkdown', () => {
   it('renders concurrency, delete and memory per phase', () => {
     expect(lines).toContain('| 1 client  |     500 (4.00) | failed |');
     expect(lines).toContain('| 2 clients |              – | failed |');
-    expect(lines).toContain('| rows gone           |            yes | failed |');
+    expect(lines).toContain("| a document by its chunk ids, Dify's path (ms) | 5.00 (12 rows) | failed |");
+    expect(lines).toContain('| a document by metadata document_id (ms)       |  1.00 (5 rows) | failed |');
+    expect(lines).toContain('| rows gone                                     |            yes | failed |');
     expect(lines).toContain('| idle            |        32 / 33 |      – |');
     expect(lines).toContain('| peak, whole run |            120 |      – |');
   });
@@ -54,5 +56,28 @@ describe('renderMarkdown', () => {
     expect(md).toContain('- pgvector 0.8.0: server reports 15.18/0.8.0; local runtime (`postgres -D x`)');
     expect(md).toContain('  - **failed during start**: chroma: not ready after 60 s');
     expect(md).toContain('  - ts_rank, no index');
+  });
+});
+
+describe('renderMarkdown on a results file from before the delete followed Dify', () => {
+  it('shows the two old timings under their own labels', () => {
+    const store = okStore;
+    const legacy: Results = {
+      ...results,
+      stores: [
+        {
+          ...store,
+          workloads: {
+            ...store.workloads,
+            delete: { status: 'ok', documentId: 'doc-a', rowsBefore: 3000, rowsDeleted: 12, rowsAfter: 2983, byDocumentIdMs: 5, byIdsMs: 1, idsDeleted: 5, verified: true },
+          },
+        },
+      ],
+    };
+    expect(resultsSchema.safeParse(legacy).success).toBe(true);
+    const md = renderMarkdown(legacy).split('\n');
+    expect(md).toContain('| a document by metadata document_id (ms) | 5.00 (12 rows) |');
+    expect(md).toContain('| 5 chunks by ids, older files (ms)       |  1.00 (5 rows) |');
+    expect(md.some((l) => l.includes("Dify's path"))).toBe(false);
   });
 });

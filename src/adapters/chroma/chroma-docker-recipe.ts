@@ -12,7 +12,7 @@ export const chromaDockerRecipe: DockerRecipe = {
   defaultPorts: { http: 8000 },
   defaultVersion: '0.5.20',
   images: { '0.5.20': 'vdb-bench/chroma:0.5.20-local' },
-  upstreamImage: 'chromadb/chroma:0.5.20',
+  upstreamImage: 'ghcr.io/chroma-core/chroma:0.5.20',
   buildScript: 'scripts/build-images.sh chroma',
   dataDir: { kind: 'volume', path: '/chroma/chroma' },
   command: (ctx) => ({

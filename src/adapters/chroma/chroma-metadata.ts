@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Metadata } from 'chromadb';
+import { difyChunkMetadata } from '../dify-metadata.js';
 import type { Doc } from '../store-adapter.js';
 
 /**
@@ -13,11 +13,5 @@ export function chromaMetadata(doc: Doc, datasetId: string): Metadata {
       extra[key] = value;
     }
   }
-  return {
-    ...extra,
-    doc_id: doc.id,
-    doc_hash: createHash('sha256').update(doc.text).digest('hex'),
-    document_id: doc.documentId,
-    dataset_id: datasetId,
-  };
+  return { ...extra, ...difyChunkMetadata(doc, datasetId) };
 }

@@ -29,7 +29,7 @@ const RUST_CLI = 'import sys, chromadb_rust_bindings; chromadb_rust_bindings.cli
 
 export const CHROMA_ROUTES: readonly ChromaRoute[] = [
   {
-    // Dify's docker-compose pins chromadb/chroma:0.5.20: the Python server (FastAPI + hnswlib).
+    // Dify's docker-compose pins ghcr.io/chroma-core/chroma:0.5.20: the Python server (FastAPI + hnswlib).
     version: '0.5.20',
     source: 'PyPI chromadb==0.5.20 (Python server) in .vdb-bench/chroma/0.5.20/venv',
     command: (ctx) => ({

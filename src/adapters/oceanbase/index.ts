@@ -32,6 +32,8 @@ const difyCapabilities: Capabilities = {
     'As Dify with no score threshold set (0.0): hits scoring below 0 are dropped (none can under l2).',
     "The document_id filter is metadata->>'$.document_id' IN (…), which OceanBase applies as a pre-filter " +
       'of the HNSW scan (VECTOR INDEX ADAPTIVE SCAN), so a filtered search still returns k rows.',
+    "Dify's functional index idx_metadata_doc_id on (metadata->>'$.document_id') is created with the table, " +
+      'after the vector and full-text indexes.',
     'Inserts are multi-row INSERTs of 100 rows; DBMS_VECTOR.REFRESH_INDEX after every 1000 inserted rows, ' +
       'as OCEANBASE_HNSW_REFRESH_THRESHOLD.',
     FULL_TEXT,

@@ -24,6 +24,7 @@ import {
   createTableSql,
   difyMetadata,
   fullTextIndexSql,
+  metadataDocumentIdIndexSql,
   placeholders,
   quoteIdentifier,
   vectorIndexSql,
@@ -125,6 +126,13 @@ class OceanbaseSession implements StoreSession {
         await pool.query(fullTextIndexSql(table, config));
       } catch (error) {
         throw new Error(`oceanbase: cannot add the fulltext index to ${table}: ${message(error)}`);
+      }
+    }
+    if (config.metadataIndex) {
+      try {
+        await pool.query(metadataDocumentIdIndexSql(table));
+      } catch (error) {
+        throw new Error(`oceanbase: cannot create idx_metadata_doc_id on ${table}: ${message(error)}`);
       }
     }
     return collection;

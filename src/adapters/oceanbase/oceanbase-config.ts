@@ -31,6 +31,8 @@ export interface OceanbaseConfig {
    * Dify's default is false, which answers every full-text search with [].
    */
   readonly fullText: boolean;
+  /** Dify's idx_metadata_doc_id, a functional index on metadata->>'$.document_id'. */
+  readonly metadataIndex: boolean;
   /** OCEANBASE_FULLTEXT_PARSER. */
   readonly fullTextParser: 'ik' | 'ngram' | 'ngram2' | 'beng' | 'space';
   /** Answer searchHybrid with DBMS_HYBRID_SEARCH.SEARCH (needs `table: 'heap'`). */
@@ -52,6 +54,7 @@ export const DIFY_CONFIG: OceanbaseConfig = {
   efSearch: undefined,
   refreshThreshold: 1000,
   fullText: true,
+  metadataIndex: true,
   fullTextParser: 'ik',
   nativeHybrid: false,
   scoreThreshold: 0,

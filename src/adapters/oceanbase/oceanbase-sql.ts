@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { difyChunkMetadata } from '../dify-metadata.js';
 import type { Doc, Metric } from '../store-adapter.js';
 import type { OceanbaseConfig } from './oceanbase-config.js';
 
@@ -76,6 +76,15 @@ export function fullTextIndexSql(table: string, config: OceanbaseConfig): string
   );
 }
 
+/**
+ * Dify's functional index on the chunk's document_id (oceanbase_vector.py's _create_collection,
+ * after the vector and full-text indexes), which its document_id filters and
+ * delete_by_metadata_field use.
+ */
+export function metadataDocumentIdIndexSql(table: string): string {
+  return `CREATE INDEX idx_metadata_doc_id ON ${quoteIdentifier(table)} ((metadata->>'$.document_id'))`;
+}
+
 /** `?, ?, ?` for an IN list of n values. */
 export function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
@@ -86,11 +95,5 @@ export function placeholders(n: number): string {
  * doc_hash, document_id and dataset_id, plus the dataset's own metadata.
  */
 export function difyMetadata(doc: Doc, datasetId: string): Record<string, unknown> {
-  return {
-    ...(doc.metadata ?? {}),
-    doc_id: doc.id,
-    doc_hash: createHash('sha256').update(doc.text).digest('hex'),
-    document_id: doc.documentId,
-    dataset_id: datasetId,
-  };
+  return { ...(doc.metadata ?? {}), ...difyChunkMetadata(doc, datasetId) };
 }

@@ -123,14 +123,14 @@ class PgvectorCollection implements Collection {
   async insert(batch: readonly Doc[]): Promise<void> {
     if (batch.length === 0) return;
     if (batch.length <= MAX_ROWS_PER_INSERT) {
-      await this.run(insertSql(this.name, batch));
+      await this.run(insertSql(this.name, batch, this.name));
       return;
     }
     const client = await checkOut(this.pool);
     try {
       await client.query('BEGIN');
       for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT) {
-        const s = insertSql(this.name, batch.slice(i, i + MAX_ROWS_PER_INSERT));
+        const s = insertSql(this.name, batch.slice(i, i + MAX_ROWS_PER_INSERT), this.name);
         await client.query(s.text, s.values);
       }
       await client.query('COMMIT');

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Doc, Metric } from '../store-adapter.js';
 import type { PgvectorIndexParams } from './pgvector-config.js';
 import { METRIC_SQL } from './pgvector-config.js';
+import { difyChunkMetadata } from '../dify-metadata.js';
 import { uuidV5 } from '../uuid-v5.js';
 
 /**
@@ -49,8 +50,11 @@ export function createIndexSql(table: string, dims: number, metric: Metric, p: P
 /** Bind parameters per statement are capped at 65535 by the protocol; 4 per row. */
 export const MAX_ROWS_PER_INSERT = Math.floor(65535 / 4);
 
-/** One multi-row INSERT; ids become UUIDv5 and meta carries Dify's doc_id and document_id. */
-export function insertSql(table: string, docs: readonly Doc[]): Statement {
+/**
+ * One multi-row INSERT; ids become UUIDv5 and meta carries what Dify's does: the dataset's own
+ * metadata, then doc_id, doc_hash, document_id and dataset_id (the collection's name).
+ */
+export function insertSql(table: string, docs: readonly Doc[], datasetId: string): Statement {
   if (docs.length > MAX_ROWS_PER_INSERT) throw new Error(`pgvector: at most ${MAX_ROWS_PER_INSERT} rows per INSERT`);
   const rows: string[] = [];
   const values: unknown[] = [];
@@ -60,7 +64,7 @@ export function insertSql(table: string, docs: readonly Doc[]): Statement {
     values.push(
       uuidV5(d.id),
       d.text,
-      JSON.stringify({ ...d.metadata, doc_id: d.id, document_id: d.documentId }),
+      JSON.stringify({ ...d.metadata, ...difyChunkMetadata(d, datasetId) }),
       vectorLiteral(d.vector),
     );
   });

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { difyDocHash } from '../dify-metadata.js';
 import type { Doc, Hit } from '../store-adapter.js';
 
 /** Dify's payload keys (core/rag/datasource/vdb/field.py). */
@@ -31,7 +31,7 @@ export function qdrantPayload(doc: Doc, datasetId: string, withGroup: boolean): 
   const metadata = {
     ...extra,
     doc_id: doc.id,
-    doc_hash: createHash('sha256').update(`${doc.text}None`).digest('hex'),
+    doc_hash: difyDocHash(doc.text),
     document_id: doc.documentId,
     dataset_id: datasetId,
   };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { difyChunkMetadata } from '../dify-metadata.js';
 import type { Doc } from '../store-adapter.js';
 import type { WeaviateConfig } from './weaviate-config.js';
 import type { ClassDefinition, WeaviateObject } from './weaviate-driver.js';
@@ -53,10 +53,7 @@ export function weaviateObject(doc: Doc, datasetId: string): WeaviateObject {
     properties: {
       ...extra,
       text: doc.text,
-      doc_id: doc.id,
-      doc_hash: createHash('sha256').update(doc.text).digest('hex'),
-      document_id: doc.documentId,
-      dataset_id: datasetId,
+      ...difyChunkMetadata(doc, datasetId),
     },
     vector: Array.from(doc.vector),
   };

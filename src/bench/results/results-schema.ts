@@ -58,14 +58,26 @@ export const concurrencyResultSchema = outcome({
 });
 
 export const deleteResultSchema = outcome({
-  documentId: z.string(),
+  documentId: z.string().describe('the document deleted as Dify deletes a document: by its chunk ids'),
   rowsBefore: z.number().int(),
   rowsDeleted: z.number().int().describe('rows the dataset says the document had'),
   rowsAfter: z.number().int(),
-  byDocumentIdMs: z.number(),
-  byIdsMs: z.number(),
-  idsDeleted: z.number().int(),
-  verified: z.boolean().describe('counts match and a filtered search finds nothing of the document'),
+  documentByIdsMs: z
+    .number()
+    .optional()
+    .describe("Dify's document delete (clean_document_task -> delete_by_ids): every chunk id of documentId in one call"),
+  metadataDocumentId: z.string().optional().describe('a second document, deleted by its metadata field'),
+  metadataRowsDeleted: z.number().int().optional(),
+  byMetadataMs: z
+    .number()
+    .optional()
+    .describe('delete_by_metadata_field("document_id", ...): a path Dify uses for annotations, not for documents'),
+  // Files written before the delete followed Dify's document path: documentId was deleted by its
+  // metadata field (byDocumentIdMs) and five chunks of another document by id (byIdsMs).
+  byDocumentIdMs: z.number().optional(),
+  byIdsMs: z.number().optional(),
+  idsDeleted: z.number().int().optional(),
+  verified: z.boolean().describe('counts match and searches find nothing that was deleted'),
 });
 
 export const memoryPhaseSchema = z.object({

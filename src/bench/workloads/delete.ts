@@ -4,9 +4,12 @@ import { timed } from '../timer.js';
 import type { WorkloadContext } from './workload-context.js';
 
 /**
- * Deletes one whole Dify document (by document_id) and a few chunks of another (by ids), then
- * checks the rows are really gone: the count drops by exactly that much and a search filtered to
- * the deleted document finds nothing. Runs last: it changes the collection.
+ * Deletes one Dify document as Dify deletes a document (clean_document_task → the index
+ * processor's clean → vector.delete_by_ids with every chunk id of the document, one call), and a
+ * second document by its metadata field (delete_by_metadata_field('document_id', …), the path
+ * Dify uses for annotations), each timed; then checks the rows are really gone: the count drops by
+ * exactly that much and searches find nothing of either document. Runs last: it changes the
+ * collection.
  */
 export async function runDelete(ctx: WorkloadContext): Promise<DeleteResult> {
   const { collection, dataset } = ctx;
@@ -20,24 +23,26 @@ export async function runDelete(ctx: WorkloadContext): Promise<DeleteResult> {
   const [first, second] = [...chunksByDocument.entries()];
   if (!first || !second) return { status: 'unsupported', reason: 'the dataset has fewer than two documents' };
   const [documentId, chunkIndices] = first;
-  const idsToDelete = second[1].slice(0, 5).map((i) => dataset.docs[i]?.id ?? '');
+  const [metadataDocumentId, metadataIndices] = second;
+  const idOf = (i: number): string => dataset.docs[i]?.id ?? '';
 
   const rowsBefore = await collection.count();
-  const byDocument = await timed(() => collection.delete({ kind: 'documentId', documentId }));
-  const byIds = await timed(() => collection.delete({ kind: 'ids', ids: idsToDelete }));
-  const expected = rowsBefore - chunkIndices.length - idsToDelete.length;
+  const byIds = await timed(() => collection.delete({ kind: 'ids', ids: chunkIndices.map(idOf) }));
+  const byMetadata = await timed(() => collection.delete({ kind: 'documentId', documentId: metadataDocumentId }));
+  const expected = rowsBefore - chunkIndices.length - metadataIndices.length;
   await collection.waitUntilSearchable(expected);
   const rowsAfter = await collection.count();
 
-  const probe = row(dataset.vectors, dims, chunkIndices[0] as number);
-  const leftovers = ctx.capabilities.documentIdFilter
-    ? await collection.searchVector({ vector: probe, k: 10, documentIds: [documentId] })
-    : (await collection.searchVector({ vector: probe, k: 10 })).filter((h) =>
-        chunkIndices.some((i) => dataset.docs[i]?.id === h.id),
-      );
-  const deletedIds = new Set(idsToDelete);
-  const idProbe = row(dataset.vectors, dims, second[1][0] as number);
-  const idLeftovers = (await collection.searchVector({ vector: idProbe, k: 10 })).filter((h) => deletedIds.has(h.id));
+  // Probe with each deleted document's first chunk vector: none of its chunks may come back.
+  const leftovers = async (docId: string, indices: readonly number[]): Promise<number> => {
+    const probe = row(dataset.vectors, dims, indices[0] as number);
+    const deleted = new Set(indices.map(idOf));
+    const hits = ctx.capabilities.documentIdFilter
+      ? await collection.searchVector({ vector: probe, k: 10, documentIds: [docId] })
+      : (await collection.searchVector({ vector: probe, k: 10 })).filter((h) => deleted.has(h.id));
+    return hits.length;
+  };
+  const left = (await leftovers(documentId, chunkIndices)) + (await leftovers(metadataDocumentId, metadataIndices));
 
   return {
     status: 'ok',
@@ -45,9 +50,10 @@ export async function runDelete(ctx: WorkloadContext): Promise<DeleteResult> {
     rowsBefore,
     rowsDeleted: chunkIndices.length,
     rowsAfter,
-    byDocumentIdMs: byDocument.ms,
-    byIdsMs: byIds.ms,
-    idsDeleted: idsToDelete.length,
-    verified: rowsAfter === expected && leftovers.length === 0 && idLeftovers.length === 0,
+    documentByIdsMs: byIds.ms,
+    metadataDocumentId,
+    metadataRowsDeleted: metadataIndices.length,
+    byMetadataMs: byMetadata.ms,
+    verified: rowsAfter === expected && left === 0,
   };
 }

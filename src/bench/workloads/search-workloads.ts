@@ -2,6 +2,7 @@ import type { Hit } from '../../adapters/store-adapter.js';
 import { row } from '../../datasets/dataset.js';
 import { groundTruth } from '../../datasets/ground-truth.js';
 import { createDifyHybridRanker, type HybridHit } from '../hybrid/dify-hybrid.js';
+import { difyFullTextQuery } from './dify-full-text-query.js';
 import type { SearchResult } from '../results/results-schema.js';
 import { runSerialSearch } from './serial-search.js';
 import type { WorkloadContext } from './workload-context.js';
@@ -74,7 +75,7 @@ export async function runFullTextSearch(ctx: WorkloadContext): Promise<SearchRes
     label: 'full text',
     queryIndices: allQueries(ctx),
     k: QUALITY_K,
-    search: (qi) => search({ text: ctx.dataset.queries[qi]?.text ?? '', k: QUALITY_K }),
+    search: (qi) => search({ text: difyFullTextQuery(ctx.dataset.queries[qi]?.text ?? ''), k: QUALITY_K }),
   });
 }
 
@@ -118,7 +119,7 @@ export async function runDifyHybrid(ctx: WorkloadContext): Promise<SearchResult>
       const vector = queryVector(ctx, qi);
       const [vectorHits, textHits] = await Promise.all([
         collection.searchVector({ vector, k: QUALITY_K }),
-        searchText({ text, k: QUALITY_K }),
+        searchText({ text: difyFullTextQuery(text), k: QUALITY_K }),
       ]);
       return rank({ text, vector, vectorHits: vectorHits.map(asHybridHit), textHits: textHits.map(asHybridHit) });
     },
@@ -138,6 +139,6 @@ export async function runNativeHybrid(ctx: WorkloadContext): Promise<SearchResul
     label: 'native hybrid',
     queryIndices: allQueries(ctx),
     k: QUALITY_K,
-    search: (qi) => search({ text: ctx.dataset.queries[qi]?.text ?? '', vector: queryVector(ctx, qi), k: QUALITY_K }),
+    search: (qi) => search({ text: difyFullTextQuery(ctx.dataset.queries[qi]?.text ?? ''), vector: queryVector(ctx, qi), k: QUALITY_K }),
   });
 }
