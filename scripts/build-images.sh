@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # Builds the images the docker runtime runs, locally (no registry is needed or used):
 #
-#   scripts/build-images.sh [store...]     stores: pgvector chroma weaviate oceanbase qdrant (default: all)
+#   scripts/build-images.sh [store...]     stores with a docker recipe (default: all of them)
+#
+# Which images, versions and tags: the stores' docker recipes (src/adapters/<store>/*-docker-recipe.ts),
+# read through scripts/print-images.ts, so no version is written here. Today:
 #
 #   vdb-bench/debian:bookworm                 base: debootstrap --variant=minbase bookworm from
 #                                             this machine's own Debian mirror, then docker import
 #   vdb-bench/pgvector:pg15-<pgvector>-local  docker/pgvector + scripts/install-pgvector.sh
 #   vdb-bench/chroma:0.5.20-local             docker/chroma + scripts/install-chroma.sh (its lock)
 #   vdb-bench/weaviate:<v>-local              docker/weaviate + the binary scripts/install-weaviate.sh
-#                                             built (.vdb-bench/weaviate/<v>/bin), v in 1.27.0 1.19.0
+#                                             built (.vdb-bench/weaviate/<v>/bin)
 #   vdb-bench/seekdb:1.4.0-local              docker/oceanbase + seekdb and libaio.so.1 from
 #                                             scripts/install-seekdb.sh (.vdb-bench/seekdb/1.4.0/bin)
 #   vdb-bench/qdrant:<v>-local                docker/qdrant + the binary scripts/install-qdrant.sh built
-#                                             from source (.vdb-bench/qdrant/<v>/bin), v in 1.8.3 1.18.3
+#                                             from source (.vdb-bench/qdrant/<v>/bin)
 #
 # Weaviate, seekdb and Qdrant are not built inside the image: their install scripts run on the host first
 # when a binary is missing (Go toolchain / pip download / cargo), and the binaries are copied into the
@@ -23,8 +26,6 @@
 # base image's id; for the base, the mirror, suite and the host's apt and CA settings it copies).
 # A build whose inputs did not change is skipped; FORCE=1 rebuilds anyway.
 #
-#   PGVECTOR_VERSION  the pgvector version the trixie source must build (default: the one in
-#                     src/adapters/pgvector/pgvector-version.ts); the build fails on another one
 #   DOCKER            the docker client (default: docker on PATH)
 #
 # Builds use `--network host` (apt-get and pip reach the package registries as the host does).
@@ -36,15 +37,10 @@ repo="$PWD"
 DOCKER="${DOCKER:-docker}"
 SUITE=bookworm
 BASE=vdb-bench/debian:bookworm
-# The one place the pgvector version is written (the local recipe and install-pgvector.sh read it).
-PGVECTOR_VERSION="${PGVECTOR_VERSION:-$(sed -n "s/^export const PGVECTOR_VERSION = '\(.*\)';/\1/p" src/adapters/pgvector/pgvector-version.ts 2>/dev/null)}"
-CHROMA_VERSION=0.5.20
-# As src/adapters/weaviate/weaviate-docker-recipe.ts and oceanbase-docker-recipe.ts.
-WEAVIATE_VERSIONS=(1.27.0 1.19.0)
-SEEKDB_VERSION=1.4.0
-# As src/adapters/qdrant/qdrant-docker-recipe.ts.
-QDRANT_VERSIONS=(1.8.3 1.18.3)
-ALL_STORES=(pgvector chroma weaviate oceanbase qdrant)
+# "store version image" per line, from the recipes.
+IMAGES="$(npx --no-install tsx scripts/print-images.ts)" || die "scripts/print-images.ts failed (run npm ci first)"
+read -r -a ALL_STORES <<<"$(awk '{ print $1 }' <<<"$IMAGES" | uniq | tr '\n' ' ')"
+images_of() { awk -v s="$1" '$1 == s { print $2, $3 }' <<<"$IMAGES"; }
 WORK="$repo/.vdb-bench/docker/build"
 # The legacy builder: the engine is Debian's 20.10 and the client may have no buildx plugin.
 export DOCKER_BUILDKIT=0
@@ -60,12 +56,11 @@ size_of() { "$DOCKER" image inspect --format '{{.Size}}' "$1" | awk '{ printf "%
 timeout 20 "$DOCKER" info >/dev/null 2>&1 ||
   die "no Docker engine answers (${DOCKER_HOST:-unix:///var/run/docker.sock}): run scripts/install-docker.sh"
 
-[ -n "$PGVECTOR_VERSION" ] || die "cannot read PGVECTOR_VERSION from src/adapters/pgvector/pgvector-version.ts"
 
 stores=("$@")
 [ ${#stores[@]} -gt 0 ] || stores=("${ALL_STORES[@]}")
 for s in "${stores[@]}"; do
-  case "$s" in pgvector | chroma | weaviate | oceanbase | qdrant) ;; *) die "unknown store $s (known: ${ALL_STORES[*]})" ;; esac
+  [ -n "$(images_of "$s")" ] || die "no docker recipe for store $s (stores with one: ${ALL_STORES[*]})"
 done
 
 # --- base image -----------------------------------------------------------------------------
@@ -181,42 +176,36 @@ build_store() {
 mkdir -p "$WORK"
 build_base
 for s in "${stores[@]}"; do
-  case "$s" in
-    pgvector)
-      build_store "vdb-bench/pgvector:pg15-$PGVECTOR_VERSION-local" docker/pgvector scripts/install-pgvector.sh \
-        "PGVECTOR_VERSION=$PGVECTOR_VERSION"
-      ;;
-    chroma)
-      build_store "vdb-bench/chroma:$CHROMA_VERSION-local" docker/chroma scripts/install-chroma.sh \
-        "CHROMA_VERSION=$CHROMA_VERSION"
-      ;;
-    weaviate)
-      for v in "${WEAVIATE_VERSIONS[@]}"; do
+  while read -r v image; do
+    case "$s" in
+      pgvector)
+        build_store "$image" docker/pgvector scripts/install-pgvector.sh "PGVECTOR_VERSION=$v"
+        ;;
+      chroma)
+        build_store "$image" docker/chroma scripts/install-chroma.sh "CHROMA_VERSION=$v"
+        ;;
+      weaviate)
         bin=".vdb-bench/weaviate/$v/bin/weaviate-server"
         [ -x "$bin" ] || bash scripts/install-weaviate.sh "$v" || die "scripts/install-weaviate.sh $v failed"
         CONTEXT_FILES=("$bin")
-        build_store "vdb-bench/weaviate:$v-local" docker/weaviate scripts/install-weaviate.sh \
-          "WEAVIATE_VERSION=$v"
-      done
-      ;;
-    oceanbase)
-      bin=".vdb-bench/seekdb/$SEEKDB_VERSION/bin"
-      [ -x "$bin/seekdb" ] && [ -f "$bin/libaio.so.1" ] ||
-        bash scripts/install-seekdb.sh "$SEEKDB_VERSION" || die "scripts/install-seekdb.sh $SEEKDB_VERSION failed"
-      CONTEXT_FILES=("$bin/seekdb" "$bin/libaio.so.1")
-      build_store "vdb-bench/seekdb:$SEEKDB_VERSION-local" docker/oceanbase scripts/install-seekdb.sh \
-        "SEEKDB_VERSION=$SEEKDB_VERSION"
-      ;;
-    qdrant)
-      for v in "${QDRANT_VERSIONS[@]}"; do
+        build_store "$image" docker/weaviate scripts/install-weaviate.sh "WEAVIATE_VERSION=$v"
+        ;;
+      oceanbase)
+        bin=".vdb-bench/seekdb/$v/bin"
+        [ -x "$bin/seekdb" ] && [ -f "$bin/libaio.so.1" ] ||
+          bash scripts/install-seekdb.sh "$v" || die "scripts/install-seekdb.sh $v failed"
+        CONTEXT_FILES=("$bin/seekdb" "$bin/libaio.so.1")
+        build_store "$image" docker/oceanbase scripts/install-seekdb.sh "SEEKDB_VERSION=$v"
+        ;;
+      qdrant)
         bin=".vdb-bench/qdrant/$v/bin/qdrant"
         [ -x "$bin" ] || bash scripts/install-qdrant.sh "$v" || die "scripts/install-qdrant.sh $v failed"
         CONTEXT_FILES=("$bin")
-        build_store "vdb-bench/qdrant:$v-local" docker/qdrant scripts/install-qdrant.sh \
-          "QDRANT_VERSION=$v"
-      done
-      ;;
-  esac
+        build_store "$image" docker/qdrant scripts/install-qdrant.sh "QDRANT_VERSION=$v"
+        ;;
+      *) die "$s has a docker recipe but this script does not know how to build its image ($image)" ;;
+    esac
+  done <<<"$(images_of "$s")"
 done
 # Earlier builds of a retagged image are left untagged; they only take disk.
 "$DOCKER" image prune -f --filter label=vdb-bench.image >/dev/null 2>&1 || true
