@@ -77,11 +77,13 @@ async function prepare(o: ServerOptions, kind: string) {
   return { stores, plan, progress, dataset, resultsFile };
 }
 
-/** Writes the markdown beside the results file and prints it; exit code 1 if a store failed. */
+/**
+ * Writes the markdown and its SVG charts beside the results file and prints the markdown; exit
+ * code 1 if a store failed. (`bench report --html` makes the HTML page from the results file.)
+ */
 async function finish(results: Results, resultsFile: string, progress: Progress): Promise<void> {
-  const markdown = renderMarkdown(results);
   const reportFile = resultsFile.replace(/\.json$/, '.md');
-  await writeFile(reportFile, markdown);
+  const { markdown } = await writeReport(results, reportFile, { html: false });
   process.stdout.write(markdown);
   progress.log(`\nresults: ${resultsFile}\nreport:  ${reportFile}`);
   if (results.stores.some((s) => s.status === 'failed')) process.exitCode = 1;

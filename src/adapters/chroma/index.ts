@@ -10,6 +10,13 @@ const NO_NATIVE_HYBRID =
   'server answers 501 "Search operation is not implemented for local executor"; sparse (BM25) ' +
   'indexes are refused locally ("Sparse vector indexing is not enabled in local"). Chroma Cloud only.';
 
+const SEARCH_EF =
+  'HNSW search breadth: Chroma 0.5.20 searches with hnsw:search_ef 10 unless the collection sets it ' +
+  '(chromadb/segment/impl/vector/hnsw_params.py: metadata.get("hnsw:search_ef", 10), then index.set_ef); ' +
+  'the 1.x servers default to 100. Dify sets none, so on Dify\'s pin a top-10 search explores only 10 ' +
+  'candidates and recall@10 drops on clustered data (cosine space, no threshold: 0.60 on a 20000 × 128 ' +
+  'synthetic set where 1.0.0 reaches 0.987); Dify\'s score threshold costs recall on top of that.';
+
 const difyCapabilities: Capabilities = {
   documentIdFilter: true,
   fullText: false,
@@ -23,6 +30,7 @@ const difyCapabilities: Capabilities = {
       '1 − distance equals 2·cos − 1.',
     'As Dify with no score threshold set (0.0): hits scoring below 0 (for unit vectors, cos < 0.5) are dropped.',
     'As Dify: every operation first calls get_or_create_collection, one extra HTTP round trip.',
+    SEARCH_EF,
     NO_NATIVE_HYBRID,
   ],
 };
@@ -39,6 +47,7 @@ const nativeCapabilities: Capabilities = {
     'Chroma 0.5.20 (SQLite LIKE over a trigram FTS table) misses 1–2-character CJK terms such as 香蕉; ' +
       'the 1.x servers match them.',
     'hnsw:space is set from the dataset metric; score = 1 − distance.',
+    SEARCH_EF,
     NO_NATIVE_HYBRID,
   ],
 };
