@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { pgvectorStore } from '../../src/adapters/pgvector/index.js';
 import { uuidV5 } from '../../src/adapters/uuid-v5.js';
@@ -141,11 +142,15 @@ describe('pgvector adapter on a real PostgreSQL + pgvector server', () => {
     );
   });
 
-  it('stores UUIDv5 ids with the original id and document_id in meta', async () => {
+  it("stores UUIDv5 ids with Dify's meta: the original id, doc_hash, document_id, dataset_id", async () => {
     const { rows } = await sql.query<{ id: string; meta: Record<string, string> }>(
       `SELECT id, meta FROM embedding_it_pgvector WHERE meta->>'doc_id' = 'chunk-23'`,
     );
-    expect(rows).toEqual([{ id: uuidV5('chunk-23'), meta: { doc_id: 'chunk-23', document_id: 'doc-2' } }]);
+    // doc_hash is Dify's generate_text_hash: sha256 of the text followed by "None".
+    const docHash = createHash('sha256').update(`${TEXTS[23]}None`).digest('hex');
+    expect(rows).toEqual([
+      { id: uuidV5('chunk-23'), meta: { doc_id: 'chunk-23', doc_hash: docHash, document_id: 'doc-2', dataset_id: 'it_pgvector' } },
+    ]);
   });
 
   it('returns the exact nearest doc first with score 1 − cosine distance, then the exact neighbours', async () => {

@@ -33,7 +33,9 @@ const difyCapabilities: Capabilities = {
     "The document_id filter is metadata->>'$.document_id' IN (…), which OceanBase applies as a pre-filter " +
       'of the HNSW scan (VECTOR INDEX ADAPTIVE SCAN), so a filtered search still returns k rows.',
     "Dify's functional index idx_metadata_doc_id on (metadata->>'$.document_id') is created with the table, " +
-      'after the vector and full-text indexes.',
+      'after the vector and full-text indexes, where the server takes that DDL; seekdb 1.4 refuses it (->> yields ' +
+      'LONGTEXT, "consider using CAST"), so there the table has no such index, as a Dify deployment on it would ' +
+      "not: the results' server settings (metadataIndex) say which.",
     'Inserts are multi-row INSERTs of 100 rows; DBMS_VECTOR.REFRESH_INDEX after every 1000 inserted rows, ' +
       'as OCEANBASE_HNSW_REFRESH_THRESHOLD.',
     FULL_TEXT,

@@ -89,8 +89,9 @@ export class OceanbaseAdapter implements StoreAdapter {
       });
     }
     try {
-      const info = await readInfo(pool, version, this.config);
-      return new OceanbaseSession(pool, info, this.capabilities, this.config);
+      const metadataIndex = this.config.metadataIndex ? await probeMetadataIndex(pool) : 'off';
+      const info = await readInfo(pool, version, this.config, metadataIndex);
+      return new OceanbaseSession(pool, info, this.capabilities, this.config, metadataIndex === METADATA_INDEX_CREATED);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
@@ -105,6 +106,8 @@ class OceanbaseSession implements StoreSession {
     readonly info: StoreInfo,
     readonly capabilities: Capabilities,
     private readonly config: OceanbaseConfig,
+    /** The server accepts Dify's idx_metadata_doc_id DDL (probed at connect; seekdb 1.4 refuses it). */
+    private readonly createMetadataIndex: boolean,
   ) {}
 
   /** Dify's _create_collection: keep an existing table; else vector memory, table, indexes. */
@@ -128,7 +131,7 @@ class OceanbaseSession implements StoreSession {
         throw new Error(`oceanbase: cannot add the fulltext index to ${table}: ${message(error)}`);
       }
     }
-    if (config.metadataIndex) {
+    if (this.createMetadataIndex) {
       try {
         await pool.query(metadataDocumentIdIndexSql(table));
       } catch (error) {
@@ -297,7 +300,34 @@ class OceanbaseCollection implements Collection {
 }
 
 /** The server's version line and the settings recorded with every run. */
-async function readInfo(pool: Pool, version: { ob: string; comment: string }, config: OceanbaseConfig): Promise<StoreInfo> {
+const METADATA_INDEX_CREATED = 'idx_metadata_doc_id (functional, as Dify)';
+
+/**
+ * Whether the server takes Dify's functional index DDL, tried once on a scratch table. seekdb 1.4
+ * refuses it ("Cannot create a functional index on an expression that returns a BLOB or TEXT"):
+ * `->>` yields LONGTEXT there. Dify's own OceanBase benchmark script swallows that failure, so a
+ * Dify deployment on such a server runs without the index, and so does this profile; the refusal
+ * is recorded in the results' server settings instead of failing every collection.
+ */
+async function probeMetadataIndex(pool: Pool): Promise<string> {
+  const table = `vdb_bench_probe_${process.pid}_${Date.now()}`;
+  await pool.query(`CREATE TABLE ${quoteIdentifier(table)} (id varchar(36) PRIMARY KEY, metadata JSON)`);
+  try {
+    await pool.query(metadataDocumentIdIndexSql(table));
+    return METADATA_INDEX_CREATED;
+  } catch (error) {
+    return `not created: the server refuses Dify's DDL (${message(error)})`;
+  } finally {
+    await pool.query(`DROP TABLE IF EXISTS ${quoteIdentifier(table)}`).catch(() => undefined);
+  }
+}
+
+async function readInfo(
+  pool: Pool,
+  version: { ob: string; comment: string },
+  config: OceanbaseConfig,
+  metadataIndex: string,
+): Promise<StoreInfo> {
   const [vars] = await pool.query<RowDataPacket[]>('SELECT @@ob_hnsw_ef_search AS ef');
   return {
     version: version.comment,
@@ -312,6 +342,7 @@ async function readInfo(pool: Pool, version: { ob: string; comment: string }, co
       batchSize: config.batchSize,
       refreshThreshold: config.refreshThreshold,
       fullText: config.fullText ? `FULLTEXT WITH PARSER ${config.fullTextParser}` : 'off (Dify default)',
+      metadataIndex,
       memoryBudget: (await parameter(pool, 'memory_budget')) ?? 'n/a',
       scoreThreshold: config.scoreThreshold ?? 'none',
       poolSize: config.poolSize,

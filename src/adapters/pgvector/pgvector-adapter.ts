@@ -102,7 +102,7 @@ class PgvectorSession implements StoreSession {
     // As Dify: the index exists before the first insert, so every insert maintains it.
     const index = createIndexSql(table, spec.dims, spec.metric, this.config.index);
     if (index) await this.pool.query(index);
-    return new PgvectorCollection(this.pool, table, spec.metric, this.config);
+    return new PgvectorCollection(this.pool, table, spec.name, spec.metric, this.config);
   }
 
   async close(): Promise<void> {
@@ -115,6 +115,8 @@ class PgvectorCollection implements Collection {
   constructor(
     private readonly pool: pg.Pool,
     readonly name: string,
+    /** Dify's dataset_id in each chunk's meta: the knowledge base (collection) this table holds. */
+    private readonly datasetId: string,
     private readonly metric: Metric,
     private readonly config: PgvectorConfig,
   ) {}
@@ -123,14 +125,14 @@ class PgvectorCollection implements Collection {
   async insert(batch: readonly Doc[]): Promise<void> {
     if (batch.length === 0) return;
     if (batch.length <= MAX_ROWS_PER_INSERT) {
-      await this.run(insertSql(this.name, batch, this.name));
+      await this.run(insertSql(this.name, batch, this.datasetId));
       return;
     }
     const client = await checkOut(this.pool);
     try {
       await client.query('BEGIN');
       for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT) {
-        const s = insertSql(this.name, batch.slice(i, i + MAX_ROWS_PER_INSERT), this.name);
+        const s = insertSql(this.name, batch.slice(i, i + MAX_ROWS_PER_INSERT), this.datasetId);
         await client.query(s.text, s.values);
       }
       await client.query('COMMIT');

@@ -150,7 +150,10 @@ export function describeAdapterContract(selection: StoreSelection, server: () =>
         await withCollection('hybrid', async (c) => {
           const search = c.searchHybrid?.bind(c);
           if (!search) throw new Error('capabilities.nativeHybrid is true but the collection has no searchHybrid');
-          const hits = await search({ text: 'banana', vector: vector(1), k: 5 });
+          // chunk-1 is the nearest vector and, with 'green', among the three best texts (chunk-1,
+          // -22, -43); 'banana' alone ties seven chunks on the text side, where a rank fusion
+          // (RRF) may rightly put chunk-8 (dense 4th, text tied 1st) ahead of chunk-1.
+          const hits = await search({ text: 'banana green', vector: vector(1), k: 5 });
           expect(hits).toHaveLength(5);
           expect(hits[0]?.id).toBe('chunk-1');
           if (capabilities.documentIdFilter) {
