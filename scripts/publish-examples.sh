@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Regenerates the published comparison in results/examples/: every store the project runs, in
+# every profile a Dify user weighs, on the default dataset, with the markdown, its SVG charts and
+# the self-contained HTML beside each results file. Run it on an otherwise idle machine: the
+# figures are only as quiet as the machine.
+#
+#   bash scripts/publish-examples.sh [local|qdrant-latest|docker|zh ...]    default: local qdrant-latest docker
+#
+# Needs the servers (`npm run setup`, plus `-- qdrant@1.18.3` for qdrant-latest and `--docker` for
+# docker). Each part writes its own files, so a part that fails leaves the others as they were.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+out=results/examples
+dataset=datasets/linux-doc-minilm
+bench() { node ./bin/bench.js "$@"; }
+
+# One results file and its report (markdown + charts + HTML) per call: name, then `bench run` flags.
+publish() {
+  local name="$1"
+  shift
+  local started=$SECONDS
+  echo "== $name: bench run $*"
+  # bench run exits 1 when a store failed; the report still shows that failure, so publish it.
+  bench run --out "$out/$name.json" "$@" >/dev/null || [ $? -eq 1 ]
+  bench report "$out/$name.json" --out "$out/$name.md" --html
+  echo "   ($((SECONDS - started)) s)"
+}
+
+parts=("$@")
+[ ${#parts[@]} -gt 0 ] || parts=(local qdrant-latest docker)
+for part in "${parts[@]}"; do
+  case "$part" in
+    # Every store at its default version (Dify's pins), Dify's profile and the stores' own.
+    local)
+      publish linux-doc-minilm-local --dataset "$dataset" \
+        --stores chroma,pgvector,oceanbase,weaviate,qdrant,chroma:native,oceanbase:native,qdrant:native ;;
+    # Qdrant's newest release here: the Query API's native hybrid exists from 1.10 only.
+    qdrant-latest)
+      publish linux-doc-minilm-qdrant-1.18.3-local --dataset "$dataset" \
+        --stores qdrant,qdrant:native --store-version qdrant=1.18.3 ;;
+    # The same stores as containers (memory as `docker stats` computes it).
+    docker)
+      publish linux-doc-minilm-docker --dataset "$dataset" --runtime docker \
+        --stores chroma,pgvector,oceanbase,weaviate,qdrant ;;
+    # Chinese chunks and queries: where the stores' full text parts ways.
+    zh)
+      publish linux-doc-zh-e5-local --dataset datasets/linux-doc-zh-e5 \
+        --stores chroma,pgvector,oceanbase,weaviate,qdrant,weaviate:gse,qdrant:native ;;
+    *) echo "publish-examples: unknown part '$part' (local, qdrant-latest, docker, zh)" >&2; exit 2 ;;
+  esac
+done
