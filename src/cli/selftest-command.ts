@@ -15,6 +15,7 @@ interface SelftestCliOptions {
   clients: number[];
   serialQueries: number;
   warmup: number;
+  rounds: number;
   out?: string;
   quiet: boolean;
 }
@@ -32,6 +33,7 @@ export function addSelftestCommand(program: Command): void {
     .option('--clients <list>', 'client counts', intList('--clients'), [...DEFAULT_SELFTEST.clients])
     .option('--serial-queries <n>', 'queries in the serial pass', positiveInt('--serial-queries'), DEFAULT_SELFTEST.serialQueries)
     .option('--warmup <n>', 'untimed queries before measuring', positiveInt('--warmup'), DEFAULT_SELFTEST.warmupQueries)
+    .option('--rounds <n>', 'repeat every client this many times per level, rotating the order; report the median round', positiveInt('--rounds'), DEFAULT_SELFTEST.rounds)
     .option('--out <file>', 'results file (default results/<time>-selftest-<store>.json; markdown beside it)')
     .option('--quiet', 'no progress output', false)
     .action(async (o: SelftestCliOptions) => {
@@ -54,6 +56,7 @@ export function addSelftestCommand(program: Command): void {
           clients: o.clients,
           serialQueries: o.serialQueries,
           warmupQueries: o.warmup,
+          rounds: o.rounds,
         },
         progress,
       });

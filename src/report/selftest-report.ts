@@ -50,7 +50,8 @@ export function renderSelftestMarkdown(r: SelftestResults): string {
     `# vdb-bench selftest: ${r.store} (${r.profile})`,
     '',
     `${r.server.version}; table of ${r.table.rows} × ${r.table.dims} ${r.table.metric} vectors, k = ${r.table.k}; ` +
-      `serial: ${r.serialQueries} queries one at a time; client counts: ${r.secondsPerLevel} s each (closed loop). Started ${r.startedAt}.`,
+      `serial: ${r.serialQueries} queries one at a time; client counts: ${r.secondsPerLevel} s each (closed loop)` +
+      `${(r.rounds ?? 1) > 1 ? `; ${r.rounds} rounds per level in a rotating order, each figure its median round` : ''}. Started ${r.startedAt}.`,
     '',
     markdownTable([header, ...rows], { align: ['l', ...header.slice(1).map(() => 'r')] }),
     '',

@@ -80,7 +80,18 @@ export function vectorSearchSql(
   k: number,
   documentIds: readonly string[] | undefined,
 ): Statement {
-  const values: unknown[] = [vectorLiteral(vector)];
+  return vectorSearchStatement(table, metric, vectorLiteral(vector), k, documentIds);
+}
+
+/** The same statement with the vector parameter already encoded (text literal or pgvector's binary input). */
+export function vectorSearchStatement(
+  table: string,
+  metric: Metric,
+  vectorParam: string | Buffer,
+  k: number,
+  documentIds: readonly string[] | undefined,
+): Statement {
+  const values: unknown[] = [vectorParam];
   const filter = documentFilter(documentIds, values);
   return {
     text:

@@ -32,6 +32,8 @@ export interface SelftestOptions {
   /** Untimed queries before anything is measured (the HNSW pages warm up). */
   readonly warmupQueries: number;
   readonly batchSize: number;
+  /** Each level runs every client this many times, in a rotating order; the median round is reported. */
+  readonly rounds: number;
 }
 
 export const DEFAULT_SELFTEST: SelftestOptions = {
@@ -43,6 +45,7 @@ export const DEFAULT_SELFTEST: SelftestOptions = {
   serialQueries: 10_000,
   warmupQueries: 500,
   batchSize: 1000,
+  rounds: 1,
 };
 
 export interface SelftestRequest {
@@ -101,23 +104,39 @@ export async function runSelftest({ selection, options, progress }: SelftestRequ
       ...options.clients.map((clients) => ({ clients, serial: false })),
     ];
     for (const level of levels) {
-      const harness = await measureHarness(level, collection, ctx, options, probeSession.serverTiming);
-      const references: SelftestRow['references'] = [];
-      for (const client of probeSession.referenceClients) {
-        progress.log(`${client.name} ×${level.clients}`);
-        const run = await withServerTime(probeSession.serverTiming, () => client.run(level.clients, options.secondsPerLevel));
-        references.push({
-          name: client.name,
-          seconds: run.value.seconds,
-          requests: run.value.requests,
-          failed: run.value.failed,
-          qps: run.value.qps,
-          meanMs: run.value.meanLatencyMs,
-          ...(run.server ? { server: run.server } : {}),
-        });
+      // Rounds in a rotating order (harness first, then second, ...), so a drift in the machine's
+      // load lands on every client alike; each client's figure is its median round.
+      const clients = [undefined, ...probeSession.referenceClients];
+      const harnessRounds: Array<SelftestRow['harness']> = [];
+      const referenceRounds = probeSession.referenceClients.map((): Array<SelftestRow['references'][number]> => []);
+      for (let round = 0; round < options.rounds; round++) {
+        for (let j = 0; j < clients.length; j++) {
+          const index = (j + round) % clients.length;
+          const client = clients[index];
+          if (!client) {
+            harnessRounds.push(await measureHarness(level, collection, ctx, options, probeSession.serverTiming));
+            continue;
+          }
+          progress.log(`${client.name} ×${level.clients}`);
+          const run = await withServerTime(probeSession.serverTiming, () => client.run(level.clients, options.secondsPerLevel));
+          referenceRounds[index - 1]?.push({
+            name: client.name,
+            seconds: run.value.seconds,
+            requests: run.value.requests,
+            failed: run.value.failed,
+            qps: run.value.qps,
+            meanMs: run.value.meanLatencyMs,
+            ...(run.server ? { server: run.server } : {}),
+          });
+        }
       }
-      rows.push({ ...level, harness, references });
-      progress.log(summaryLine(rows[rows.length - 1] as SelftestRow));
+      const row: SelftestRow = {
+        ...level,
+        harness: { ...medianRound(harnessRounds), roundsQps: harnessRounds.map((r) => r.qps) },
+        references: referenceRounds.map((rounds) => ({ ...medianRound(rounds), roundsQps: rounds.map((r) => r.qps) })),
+      };
+      rows.push(row);
+      progress.log(summaryLine(row));
     }
     return {
       kind: 'vdb-bench selftest',
@@ -131,6 +150,7 @@ export async function runSelftest({ selection, options, progress }: SelftestRequ
       server: { version: session.info.version, description: server.description, settings: { ...session.info.settings } },
       table: { rows: options.vectors, dims: options.dims, metric: 'cosine', k: K, seed: options.seed },
       secondsPerLevel: options.secondsPerLevel,
+      rounds: options.rounds,
       serialQueries: options.serialQueries,
       warmupQueries: options.warmupQueries,
       referenceClients: probeSession.referenceClients.map((c) => ({ name: c.name, description: c.description })),
@@ -200,6 +220,14 @@ async function measureHarness(
     clientCpu: l.clientCpu,
     ...(server ? { server } : {}),
   };
+}
+
+/** The round with the median QPS (the lower middle one of an even count): a real measurement, not an average. */
+function medianRound<T extends { qps: number }>(rounds: readonly T[]): T {
+  const sorted = [...rounds].sort((a, b) => a.qps - b.qps);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  if (!median) throw new Error('selftest: a level ran no rounds');
+  return median;
 }
 
 async function withServerTime<T>(timing: ServerTiming | undefined, run: () => Promise<T>) {

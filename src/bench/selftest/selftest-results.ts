@@ -18,6 +18,7 @@ const measured = {
   qps: z.number(),
   meanMs: z.number(),
   server: serverTime.optional(),
+  roundsQps: z.array(z.number()).optional().describe('QPS of every round; the figures beside it are the median round'),
 };
 
 export const selftestRowSchema = z.object({
@@ -48,6 +49,7 @@ export const selftestResultsSchema = z.object({
   }),
   table: z.object({ rows: z.number().int(), dims: z.number().int(), metric: z.string(), k: z.number().int(), seed: z.number().int() }),
   secondsPerLevel: z.number(),
+  rounds: z.number().int().optional().describe('rounds per level, in a rotating order; each figure is its median round'),
   serialQueries: z.number().int(),
   warmupQueries: z.number().int(),
   referenceClients: z.array(z.object({ name: z.string(), description: z.string() })),
