@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
-import { STORES, selectStores } from '../adapters/registry.js';
+import { STORES, findStore, knownNames, selectProfile } from '../adapters/registry.js';
 import { DEFAULT_SELFTEST, runSelftest } from '../bench/selftest/run-selftest.js';
 import { writeSelftestResults } from '../bench/selftest/selftest-file.js';
 import { renderSelftestMarkdown } from '../report/selftest-report.js';
@@ -25,7 +25,7 @@ export function addSelftestCommand(program: Command): void {
   const withProbe = STORES.filter((s) => s.selftest).map((s) => s.name);
   program
     .command('selftest')
-    .description('measure the harness itself: its QPS and CPU per query against a reference client (pgbench) on the same server, table and query')
+    .description("measure the harness itself: its QPS and CPU per query against the store's reference client on the same server, table and query")
     .option('--store <store>', `the store to measure on (${withProbe.join(', ')})`, withProbe[0] ?? '')
     .option('--vectors <n>', 'rows in the table', positiveInt('--vectors'), DEFAULT_SELFTEST.vectors)
     .option('--dims <n>', 'dimensions of each (unit) vector', positiveInt('--dims'), DEFAULT_SELFTEST.dims)
@@ -37,12 +37,13 @@ export function addSelftestCommand(program: Command): void {
     .option('--out <file>', 'results file (default results/<time>-selftest-<store>.json; markdown beside it)')
     .option('--quiet', 'no progress output', false)
     .action(async (o: SelftestCliOptions) => {
-      const selections = selectStores(o.store);
-      const selection = selections[0];
-      if (!selection || selections.length !== 1) throw new Error(`--store: name one store (${withProbe.join(', ')})`);
-      if (!selection.definition.selftest) {
-        throw new Error(`--store: ${selection.definition.name} has no selftest (stores with one: ${withProbe.join(', ') || 'none'})`);
+      const [name = '', profile] = o.store.split(':');
+      const definition = findStore(name);
+      if (!definition) throw new Error(`--store: unknown store "${name}"; known stores: ${knownNames()}`);
+      if (!definition.selftest) {
+        throw new Error(`--store: ${definition.name} has no selftest (stores with one: ${withProbe.join(', ') || 'none'})`);
       }
+      const selection = selectProfile(definition, profile, '--store');
       const progress = terminalProgress(o.quiet);
       const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
       const file = resolve(o.out ?? join('results', `${stamp}-selftest-${selection.definition.name}.json`));

@@ -57,9 +57,9 @@ export interface SelftestRequest {
 /**
  * Measures the harness against a client that is not the harness, on one real server: the
  * store's adapter (through bench run's own serial and concurrency workloads) and each of the
- * store's reference clients (pgbench, ...) send the same query to the same table, serially and at
- * each client count, and the server says how long it spent on each (where it can). What is left
- * between the two latencies is the harness's client.
+ * store's reference clients (a benchmark tool of the store's own, a raw client) send the same
+ * query to the same table, serially and at each client count, and the server says how long it
+ * spent on each (where it can). What is left between the two latencies is the harness's client.
  */
 export async function runSelftest({ selection, options, progress }: SelftestRequest): Promise<SelftestResults> {
   const { definition, profileName, profile } = selection;

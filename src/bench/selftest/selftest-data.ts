@@ -9,7 +9,7 @@ const WORDS_PER_TEXT = 60;
 
 export interface SelftestData {
   readonly docs: readonly Doc[];
-  /** The one query every client sends (pgbench can only repeat one literal). */
+  /** The one query every client sends (a reference tool may only repeat one literal request). */
   readonly query: Float32Array;
   /** The same, as a Dataset the bench's workloads run on (one query, no qrels). */
   readonly dataset: Dataset;
