@@ -14,6 +14,7 @@ import { readDataset } from './datasets/read-dataset.js';
 import { listDatasets } from './datasets/dataset-catalog.js';
 import { writeSyntheticDataset } from './datasets/synthetic.js';
 import { addDatasetCommands } from './datasets/datasets-cli.js';
+import { addSelftestCommand } from './cli/selftest-command.js';
 import { renderMarkdown } from './report/markdown-report.js';
 import { renderCompose } from './report/compose-file.js';
 import { DEFAULT_THRESHOLDS } from './report/compare.js';
@@ -368,6 +369,7 @@ interface GenerateOptions {
 }
 
 addDatasetCommands(datasets);
+addSelftestCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,5 +1,6 @@
 import type { Capabilities, StoreAdapter } from './store-adapter.js';
 import type { ServerRecipes } from '../runtime/server-recipes.js';
+import type { SelftestProbe } from './selftest-probe.js';
 
 /**
  * A profile is one way of configuring a store: `dify` mirrors what Dify's own vdb code does;
@@ -27,4 +28,6 @@ export interface StoreDefinition extends ServerRecipes {
   /** The profile used when the user names only the store. */
   readonly defaultProfile: string;
   readonly profiles: Readonly<Record<string, StoreProfile>>;
+  /** `bench selftest`: a reference client and server-side timing; absent where none is built. */
+  readonly selftest?: SelftestProbe;
 }

@@ -3,6 +3,7 @@ import type { Results, SearchResult, StoreResult } from '../bench/results/result
 import { mib, ms, rate, ratio, seconds } from './format.js';
 import { summaryTable } from './summary.js';
 import { publishableCommand, storeLabel } from './store-label.js';
+import { CLIENT_SATURATED_FRACTION, clientSaturated } from '../bench/metrics/client-cpu.js';
 
 type Cell = string;
 const NOT_SUPPORTED = 'not supported';
@@ -88,6 +89,7 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
     '',
     table(concurrencyRows(stores, results.config.concurrencyLevels)),
     '',
+    ...clientBoundNote(stores),
     '## Delete',
     '',
     table(deleteRows(stores)),
@@ -148,6 +150,10 @@ function searchRows(
     ['MRR@10', ...stores.map((s) => cell(s, (r) => optional(r.mrr10)))],
     ['queries (empty answers)', ...stores.map((s) => cell(s, (r) => `${r.queries} (${r.emptyAnswers})`))],
   );
+  // The harness's own CPU per query: how much of the latency above the client itself may be.
+  if (stores.some((s) => { const r = pick(s); return r?.status === 'ok' && r.clientCpu; })) {
+    rows.push(['client CPU / query (µs)', ...stores.map((s) => cell(s, (r) => (r.clientCpu ? String(Math.round(r.clientCpu.perRequestUs)) : DASH)))]);
+  }
   return rows;
 }
 
@@ -161,9 +167,28 @@ function concurrencyRows(stores: readonly StoreResult[], levels: readonly number
       const level = r.levels.find((l) => l.clients === clients);
       if (!level) return DASH;
       const errors = level.errors ? `, ${level.errors} errors` : '';
-      return `${rate(level.qps)} (${ms(level.latency.p99Ms)}${errors})`;
+      const bound = level.clientCpu && clientSaturated(level.clientCpu) ? ' client-bound' : '';
+      return `${rate(level.qps)} (${ms(level.latency.p99Ms)}${errors})${bound}`;
     }),
   ]);
+}
+
+/** Says what "client-bound" means, when a level is marked so; nothing otherwise. */
+function clientBoundNote(stores: readonly StoreResult[]): string[] {
+  const bound = stores.flatMap((s) => {
+    const r = s.workloads.concurrency;
+    if (r?.status !== 'ok') return [];
+    return r.levels.filter((l) => l.clientCpu && clientSaturated(l.clientCpu)).map((l) => ({ store: storeLabel(s), l }));
+  });
+  if (bound.length === 0) return [];
+  const which = bound
+    .map(({ store, l }) => `${store} ×${l.clients}: ${Math.round((l.clientCpu?.coreFraction ?? 0) * 100)}% of a core, ${Math.round(l.clientCpu?.perRequestUs ?? 0)} µs per request`)
+    .join('; ');
+  return [
+    `**client-bound**: the harness's one process used at least ${Math.round(CLIENT_SATURATED_FRACTION * 100)}% of a core ` +
+      `over the level's wall time, so that QPS is where the client ran out of CPU, not the store (${which}).`,
+    '',
+  ];
 }
 
 type DeleteOk = Extract<NonNullable<StoreResult['workloads']['delete']>, { status: 'ok' }>;

@@ -25,9 +25,9 @@ import {
   fullTextSql,
   insertSql,
   tableName,
-  vectorSearchSql,
   type Statement,
 } from './pgvector-sql.js';
+import { PgvectorVectorQuery } from './pgvector-vector-query.js';
 import { npmPackageVersion } from '../../project-paths.js';
 
 interface Row {
@@ -112,6 +112,8 @@ class PgvectorSession implements StoreSession {
 
 /** One Dify knowledge base: the table `embedding_<collection>`. */
 class PgvectorCollection implements Collection {
+  private readonly vectorQuery: PgvectorVectorQuery;
+
   constructor(
     private readonly pool: pg.Pool,
     readonly name: string,
@@ -119,7 +121,9 @@ class PgvectorCollection implements Collection {
     private readonly datasetId: string,
     private readonly metric: Metric,
     private readonly config: PgvectorConfig,
-  ) {}
+  ) {
+    this.vectorQuery = new PgvectorVectorQuery(name, metric);
+  }
 
   /** One multi-row INSERT per batch (batches beyond the bind-parameter limit: several, one transaction). */
   async insert(batch: readonly Doc[]): Promise<void> {
@@ -154,7 +158,7 @@ class PgvectorCollection implements Collection {
 
   async searchVector(q: VectorQuery): Promise<Hit[]> {
     const { metric } = this;
-    const rows = await this.run<Row & { distance: number }>(vectorSearchSql(this.name, metric, q.vector, q.k, q.documentIds));
+    const rows = await this.vectorQuery.rows(this.pool, q);
     const threshold = this.config.search.scoreThreshold;
     const hits = rows.map((r) => ({ id: r.meta.doc_id, score: METRIC_SQL[metric].score(Number(r.distance)), text: r.text }));
     // Dify's score_threshold is a cosine-similarity notion (`if score >= score_threshold`).

@@ -4,6 +4,7 @@ import type { PgvectorIndexParams } from './pgvector-config.js';
 import { METRIC_SQL } from './pgvector-config.js';
 import { difyChunkMetadata } from '../dify-metadata.js';
 import { uuidV5 } from '../uuid-v5.js';
+import { vectorLiteral } from './pgvector-vector-param.js';
 
 /**
  * The SQL Dify's pgvector.py sends (api/core/rag/datasource/vdb/pgvector/pgvector.py), written
@@ -79,7 +80,18 @@ export function vectorSearchSql(
   k: number,
   documentIds: readonly string[] | undefined,
 ): Statement {
-  const values: unknown[] = [vectorLiteral(vector)];
+  return vectorSearchStatement(table, metric, vectorLiteral(vector), k, documentIds);
+}
+
+/** The same statement with the vector parameter already encoded (text literal or pgvector's binary input). */
+export function vectorSearchStatement(
+  table: string,
+  metric: Metric,
+  vectorParam: string | Buffer,
+  k: number,
+  documentIds: readonly string[] | undefined,
+): Statement {
+  const values: unknown[] = [vectorParam];
   const filter = documentFilter(documentIds, values);
   return {
     text:
@@ -125,11 +137,6 @@ function documentFilter(documentIds: readonly string[] | undefined, values: unkn
   if (!documentIds) return '';
   values.push([...documentIds]);
   return `meta->>'document_id' = ANY($${values.length}::text[])`;
-}
-
-/** pgvector's text input: `[1,2,3]` (what Dify sends as json.dumps(vector)). */
-export function vectorLiteral(v: Float32Array): string {
-  return `[${Array.from(v).join(',')}]`;
 }
 
 function positiveInt(k: number): number {

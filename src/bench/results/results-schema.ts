@@ -17,6 +17,15 @@ const latency = z.object({
   histogram: z.string().describe('HdrHistogram, microseconds, compressed base64'),
 });
 
+const clientCpu = z
+  .object({
+    userMs: z.number(),
+    systemMs: z.number(),
+    perRequestUs: z.number().describe('harness process CPU (user + system) per request, µs'),
+    coreFraction: z.number().describe('harness CPU / wall time of the pass: 1 = one core busy throughout'),
+  })
+  .describe("the harness's own CPU (process.cpuUsage) over the timed pass; absent in files written before it was recorded");
+
 const unsupported = z.object({ status: z.literal('unsupported'), reason: z.string() });
 const failed = z.object({ status: z.literal('failed'), error: z.string() });
 const outcome = <T extends z.ZodRawShape>(shape: T) =>
@@ -41,6 +50,7 @@ export const searchResultSchema = outcome({
   ndcg10: z.number().optional().describe('mean nDCG@10 against qrels'),
   mrr10: z.number().optional().describe('mean reciprocal rank@10 against qrels'),
   emptyAnswers: z.number().int().describe('queries that returned no hit at all'),
+  clientCpu: clientCpu.optional(),
 });
 
 export const concurrencyLevelSchema = z.object({
@@ -50,6 +60,7 @@ export const concurrencyLevelSchema = z.object({
   errors: z.number().int(),
   qps: z.number(),
   latency,
+  clientCpu: clientCpu.optional(),
 });
 
 export const concurrencyResultSchema = outcome({
@@ -253,6 +264,7 @@ export type ConcurrencyResult = z.infer<typeof concurrencyResultSchema>;
 export type DeleteResult = z.infer<typeof deleteResultSchema>;
 export type MemoryResult = z.infer<typeof memorySchema>;
 export type LatencyJson = z.infer<typeof latency>;
+export type ClientCpuJson = z.infer<typeof clientCpu>;
 export type LeastMemoryResult = z.infer<typeof leastMemorySchema>;
 export type KnowledgeBasesResult = z.infer<typeof knowledgeBasesSchema>;
 export type KnowledgeBaseStep = z.infer<typeof knowledgeBaseStepSchema>;

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { row } from '../../datasets/dataset.js';
 import { LatencyRecorder } from '../metrics/latency-recorder.js';
+import { startCpuMeter } from '../metrics/client-cpu.js';
 import type { ConcurrencyResult } from '../results/results-schema.js';
 import type { WorkloadContext } from './workload-context.js';
 
@@ -19,6 +20,7 @@ export async function runConcurrency(ctx: WorkloadContext): Promise<ConcurrencyR
     const latency = new LatencyRecorder();
     let next = 0;
     let errors = 0;
+    const cpu = startCpuMeter();
     const started = performance.now();
     const deadline = started + config.concurrencySeconds * 1000;
     progress.start(`concurrent ×${clients}`, Math.round(config.concurrencySeconds));
@@ -36,10 +38,11 @@ export async function runConcurrency(ctx: WorkloadContext): Promise<ConcurrencyR
       }
     };
     await Promise.all(Array.from({ length: clients }, client));
+    const seconds = (performance.now() - started) / 1000;
+    const clientCpu = cpu.stop(latency.count + errors, seconds);
     clearInterval(ticker);
     progress.stop();
-    const seconds = (performance.now() - started) / 1000;
-    levels.push({ clients, seconds, requests: latency.count, errors, qps: latency.count / seconds, latency: latency.summary() });
+    levels.push({ clients, seconds, requests: latency.count, errors, qps: latency.count / seconds, latency: latency.summary(), clientCpu });
   }
   return { status: 'ok', k: K, levels };
 }

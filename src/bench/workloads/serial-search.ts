@@ -5,6 +5,8 @@ import { mean, ndcgAtK, reciprocalRankAtK } from '../metrics/ranking.js';
 import { recallAtK } from '../metrics/recall.js';
 import type { SearchResult } from '../results/results-schema.js';
 import { timed } from '../timer.js';
+import { performance } from 'node:perf_hooks';
+import { startCpuMeter } from '../metrics/client-cpu.js';
 import type { WorkloadContext } from './workload-context.js';
 
 export interface SerialSearchSpec {
@@ -29,12 +31,15 @@ export async function runSerialSearch(ctx: WorkloadContext, spec: SerialSearchSp
   const latency = new LatencyRecorder();
   const answers: string[][] = [];
   progress.start(spec.label, spec.queryIndices.length);
+  const cpu = startCpuMeter();
+  const started = performance.now();
   for (const qi of spec.queryIndices) {
     const { value, ms } = await timed(() => spec.search(qi));
     latency.recordMs(ms);
     answers.push(value.map((h) => h.id));
     progress.tick();
   }
+  const clientCpu = cpu.stop(spec.queryIndices.length, (performance.now() - started) / 1000);
   progress.stop();
 
   const recall = spec.truth
@@ -60,5 +65,6 @@ export async function runSerialSearch(ctx: WorkloadContext, spec: SerialSearchSp
     ...(recall !== undefined ? { recall } : {}),
     ...quality,
     emptyAnswers: answers.filter((a) => a.length === 0).length,
+    clientCpu,
   };
 }

@@ -1,0 +1,69 @@
+import type { Endpoint } from '../runtime/endpoint.js';
+import type { LocalRecipe } from '../runtime/local-recipe.js';
+import type { Metric } from './store-adapter.js';
+
+/**
+ * What `bench selftest` needs from a store beyond its adapter: a client that is not the harness
+ * (pgbench, a raw HTTP loop) sending the same request, and where the server can say how long it
+ * spent on it. The harness side is the store's ordinary adapter, so the selftest measures exactly
+ * what `bench run` measures.
+ */
+
+/** The one query every client of a selftest sends. */
+export interface SelftestQuery {
+  /** The CollectionSpec name the harness created (the adapter maps it to its table). */
+  readonly collection: string;
+  readonly metric: Metric;
+  readonly vector: Float32Array;
+  readonly k: number;
+}
+
+/** What a reference client measured at one client count. */
+export interface ReferenceRun {
+  readonly clients: number;
+  readonly seconds: number;
+  readonly requests: number;
+  readonly failed: number;
+  readonly qps: number;
+  readonly meanLatencyMs: number;
+}
+
+/** A minimal client outside the harness sending the same request. */
+export interface ReferenceClient {
+  /** Short, e.g. "pgbench -M simple". */
+  readonly name: string;
+  /** The command line (or equivalent), for the results file. */
+  readonly description: string;
+  run(clients: number, seconds: number): Promise<ReferenceRun>;
+}
+
+/** The server's own time for the selftest's query, as the server measured it. */
+export interface ServerQueryTime {
+  readonly calls: number;
+  /** Mean execution time per call, ms. */
+  readonly meanExecMs: number;
+  /** Mean planning time per call, ms (0 when a cached plan ran). */
+  readonly meanPlanMs: number;
+}
+
+export interface ServerTiming {
+  /** Where the figures come from, e.g. "pg_stat_statements". */
+  readonly source: string;
+  reset(): Promise<void>;
+  /** Since the last reset; undefined when the server saw no such query. */
+  read(): Promise<ServerQueryTime | undefined>;
+}
+
+export interface SelftestSession {
+  readonly referenceClients: readonly ReferenceClient[];
+  readonly serverTiming?: ServerTiming;
+  /** What a reader should know: the exact query text, settings the probe changed. */
+  readonly notes: readonly string[];
+  close(): Promise<void>;
+}
+
+export interface SelftestProbe {
+  /** The store's local recipe plus what the probe needs on the server (e.g. pg_stat_statements). */
+  readonly localRecipe: LocalRecipe;
+  open(endpoint: Endpoint, query: SelftestQuery): Promise<SelftestSession>;
+}
