@@ -22,9 +22,14 @@ import { writeReport } from './report/report-files.js';
 import { terminalProgress } from './cli/terminal-progress.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
 import { TOOL_VERSION } from './version.js';
+import { cliErrorText, cliExitCode } from './cli/cli-errors.js';
+import { assertInstalled } from './cli/assert-installed.js';
+import { ignoreBrokenPipes } from './cli/broken-pipe.js';
 import { RUNTIMES, runtimeVersions, type RuntimeName, type ServerPlan } from './runtime/start-server.js';
 import type { Results } from './bench/results/results-schema.js';
 import type { Progress } from './bench/progress.js';
+
+ignoreBrokenPipes();
 
 const runtimeOption = () =>
   new Option('--runtime <name>', 'where servers run: local processes, or docker containers').choices(RUNTIMES).default('local');
@@ -34,7 +39,11 @@ const DEFAULT_DATASET = 'datasets/linux-doc-minilm';
 const program = new Command('bench')
   .description('vdb-bench: measure the vector stores Dify supports on the same data and queries')
   .version(TOOL_VERSION)
-  .showHelpAfterError();
+  .option('--verbose', 'on an error, print its whole message and stack trace', false)
+  // Set before any subcommand exists, so every subcommand inherits them: a parse error becomes
+  // one line and exit code 2 (cli-errors.ts), not commander's exit 1 and a page of help.
+  .exitOverride()
+  .configureOutput({ outputError: () => undefined });
 
 /** The options every measuring command shares: which stores, which data, where servers run. */
 function withServerOptions(command: Command, kind: string): Command {
@@ -68,6 +77,7 @@ async function prepare(o: ServerOptions, kind: string) {
     images: parseImages(o.image, o.runtime),
     memoryLimits: parseMemoryLimits(o.memoryLimit, byteSize('--memory-limit')),
   };
+  await assertInstalled(stores, plan);
   const progress = terminalProgress(o.quiet);
   progress.log(`reading dataset ${o.dataset}`);
   const dataset = await readDataset(resolve(o.dataset));
@@ -370,6 +380,6 @@ interface GenerateOptions {
 addDatasetCommands(datasets);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(2);
+  process.stderr.write(cliErrorText(error, process.argv.includes('--verbose')));
+  process.exit(cliExitCode(error));
 });

@@ -173,10 +173,11 @@ async function resolveUser(name: string | undefined): Promise<SystemUser | undef
  * recipe's user. `sh -c '...' procsFile cmd args` keeps the server's own argv intact.
  */
 function wrap(cmd: LocalCommand, user: SystemUser | undefined, procsFile: string | undefined): LocalCommand {
-  const dropUser = user
-    ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--']
-    : [];
-  const argv = [...dropUser, cmd.command, ...cmd.args];
+  // --pdeathsig: the kernel kills the server when the harness dies without stopping it (a crash,
+  // a SIGKILL, a broken pipe), so no server outlives its run. setpriv sets it after switching
+  // user, since a change of uid clears it.
+  const dropUser = user ? [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups'] : [];
+  const argv = ['setpriv', '--pdeathsig', 'SIGKILL', ...dropUser, '--', cmd.command, ...cmd.args];
   if (!procsFile) {
     const [command, ...args] = argv as [string, ...string[]];
     return { ...cmd, command, args };
