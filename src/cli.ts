@@ -119,6 +119,7 @@ withServerOptions(program.command('run'), '')
       .choices(['dify-current', 'dify-legacy'])
       .default(DEFAULT_CONFIG.keywordRule),
   )
+  .option('--call-timeout <s>', 'seconds one store call may take before the store counts as hung', positiveNumber('--call-timeout'), DEFAULT_CONFIG.callTimeoutSeconds)
   .addOption(memoryLimitOption())
   .action(async (o: RunOptions) => {
     const { stores, plan, progress, dataset, resultsFile } = await prepare(o, '');
@@ -131,6 +132,7 @@ withServerOptions(program.command('run'), '')
       concurrencySeconds: o.concurrencySeconds,
       hybridRule: o.hybridRule,
       keywordRule: o.keywordRule,
+      callTimeoutSeconds: o.callTimeout,
     };
     await finish(await runBenchmark({ stores, plan, dataset, config, resultsFile, progress }), resultsFile, progress);
   });
@@ -349,6 +351,7 @@ interface RunOptions extends ServerOptions {
   concurrencySeconds: number;
   hybridRule: HybridRule;
   keywordRule: KeywordRule;
+  callTimeout: number;
 }
 
 interface MemoryOptions extends ServerOptions {

@@ -7,6 +7,7 @@ import { publishableCommand, storeLabel } from './store-label.js';
 type Cell = string;
 const NOT_SUPPORTED = 'not supported';
 const FAILED = 'failed';
+const FAILURE_LOG_LINES = 5;
 const DASH = '–';
 
 /** A chart the markdown links to: its caption and its SVG's path relative to the markdown file. */
@@ -302,6 +303,9 @@ function environment(results: Results): string[] {
     for (const note of s.capabilities.notes) lines.push(`  - ${note}`);
     if (s.status === 'failed' && s.error) {
       lines.push(`  - **failed during ${s.error.phase}**: ${s.error.message.split('\n')[0]}`);
+      // The server's own last words (a crash, a fatal error) tell the reader more than the client's.
+      const tail = s.error.logTail.filter((l) => l.trim()).slice(-FAILURE_LOG_LINES);
+      if (tail.length > 0) lines.push('  - last server log lines:', '', '    ```', ...tail.map((l) => `    ${l}`), '    ```');
     }
   }
   return lines;

@@ -15,6 +15,7 @@ import { openServerLog, type ServerLog } from './server-log.js';
 import { awaitReady, unknownVersion, type LaunchedServer } from './await-ready.js';
 import { ServerStartError } from './server-start-error.js';
 import { isAlive } from './process-alive.js';
+import { serverEnvironment } from './server-env.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -100,7 +101,7 @@ function spawnServer(o: SpawnOptions): LaunchedServer {
   const { cgroup, log, dataDir } = o;
   // detached: the server leads its own process group, so stop() can signal the whole tree.
   const child = spawn(o.wrapped.command, [...o.wrapped.args], {
-    env: { ...process.env, ...o.command.env },
+    env: serverEnvironment(process.env, o.command.env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -127,6 +128,8 @@ function spawnServer(o: SpawnOptions): LaunchedServer {
     stopping = true;
     unregister();
     signalGroup(child.pid, o.stopSignal);
+    // A stopped (SIGSTOP, hung) server would hold the stop signal pending until SIGKILL in 15 s.
+    signalGroup(child.pid, 'SIGCONT');
     const gone = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
     if (!gone) signalGroup(child.pid, 'SIGKILL');
     await killCgroupMembers(cgroup);
@@ -188,7 +191,7 @@ function wrap(cmd: LocalCommand, user: SystemUser | undefined, procsFile: string
 function runToCompletion(cmd: LocalCommand, tail: LogTail): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd.command, [...cmd.args], {
-      env: { ...process.env, ...cmd.env },
+      env: serverEnvironment(process.env, cmd.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout.on('data', (b: Buffer) => tail.push(b));

@@ -241,6 +241,7 @@ export const resultsSchema = z.object({
     hybridRule: z.enum(['dify-current', 'dify-legacy']).optional(),
     keywordRule: z.enum(['dify-current', 'dify-legacy']).optional(),
     memoryIntervalMs: z.number(),
+    callTimeoutSeconds: z.number().optional().describe('per-call timeout; absent in files written before it existed'),
   }),
   stores: z.array(storeResultSchema),
 });
