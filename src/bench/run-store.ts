@@ -57,7 +57,9 @@ export async function runStore(
     result.error = { phase: run.phase, message: await describeFailure(run.server, error), logTail: run.server?.logTail(30) ?? [] };
   } finally {
     if (run.sampler) result.memory = await run.sampler.stop();
-    // Bounded: closing a session on a hung server would wait for calls that never end.
+    // A failed store's server goes first: a session on a hung server closes only once the server
+    // is gone (its calls never end). Bounded either way.
+    if (result.status === 'failed') await run.server?.stop().catch(() => undefined);
     if (run.session) await withCallTimeout(run.session.close(), 5, 'close').catch(() => undefined);
     await run.server?.stop().catch(() => undefined);
   }

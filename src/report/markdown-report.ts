@@ -285,9 +285,13 @@ function memoryRows(stores: readonly StoreResult[]): Cell[][] {
 
 function environment(results: Results): string[] {
   const m = results.machine;
+  const stop = results.interrupted;
   const lines = [
     '## Environment',
     '',
+    ...(stop
+      ? [`- **Interrupted** by ${stop.signal}${stop.during ? ` during ${stop.during} (not kept)` : ''}: only the stores listed ran to the end`]
+      : []),
     `- Machine: ${m.cpuModel}, ${m.cores} cores, ${mib(m.memoryBytes)} MiB; ${m.os}, kernel ${m.kernel}; Node ${m.node}`,
     `- vdb-bench ${results.tool.version}; harness peak RSS ${mib(results.harness.peakRssBytes)} MiB, ` +
       `CPU ${seconds(results.harness.cpuUserSeconds)} s user + ${seconds(results.harness.cpuSystemSeconds)} s system`,
