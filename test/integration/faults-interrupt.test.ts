@@ -30,7 +30,7 @@ afterAll(async () => {
 async function interrupt(name: string, args: string[], pattern: RegExp, signal: NodeJS.Signals, again = false) {
   const out = join(dir, `${name}.json`);
   const bench = startBench([...args, '--dataset', MINI, '--out', out], { cwd: dir });
-  await bench.waitFor(pattern, 90);
+  await bench.waitFor(pattern, 240);
   const sent = Date.now();
   bench.kill(signal);
   if (again) {
@@ -59,7 +59,7 @@ describe('bench run interrupted', () => {
     expect(results.interrupted).toEqual({ signal: 'SIGINT', during: `${SECOND}:dify` });
     expect(results.stores.map((s) => `${s.store}:${s.status}`)).toEqual([`${FIRST}:ok`]);
     expect(results.finishedAt).toBeUndefined();
-  });
+  }, 300_000);
 
   it('SIGTERM during the first insert: exit 143, nothing left, an empty but valid results file', async () => {
     const { exit, seconds, left, out } = await interrupt('run-sigterm', ['run', '--stores', `${SECOND},${FIRST}`, ...RUN_FLAGS], /insert: $/, 'SIGTERM');
@@ -69,7 +69,7 @@ describe('bench run interrupted', () => {
     const results = await readResults(out);
     expect(results.interrupted).toEqual({ signal: 'SIGTERM', during: `${SECOND}:dify` });
     expect(results.stores).toEqual([]);
-  });
+  }, 300_000);
 
   it('a second Ctrl-C exits at once and still leaves nothing behind', async () => {
     const { exit, seconds, left } = await interrupt('run-twice', ['run', '--stores', SECOND, ...RUN_FLAGS], /vector k=4: $/, 'SIGINT', true);
@@ -77,7 +77,7 @@ describe('bench run interrupted', () => {
     expect(exit.stderr).toContain('SIGINT again: killing');
     expect(seconds).toBeLessThan(3);
     expect(left).toEqual(NOTHING_LEFT);
-  });
+  }, 300_000);
 });
 
 describe('bench memory and bench kb interrupted', () => {
@@ -88,7 +88,7 @@ describe('bench memory and bench kb interrupted', () => {
     expect(seconds).toBeLessThan(10);
     expect(left).toEqual(NOTHING_LEFT);
     expect((await readResults(out)).interrupted).toEqual({ signal: 'SIGINT', during: `${SECOND}:dify` });
-  });
+  }, 300_000);
 
   it('SIGTERM while kb fills its knowledge bases: exit 143, nothing left, results valid', async () => {
     const args = ['kb', '--stores', SECOND, '--kbs', '3', '--docs-per-kb', '100', '--queries', '2', '--batch-size', '1'];
@@ -97,5 +97,5 @@ describe('bench memory and bench kb interrupted', () => {
     expect(seconds).toBeLessThan(10);
     expect(left).toEqual(NOTHING_LEFT);
     expect((await readResults(out)).interrupted).toEqual({ signal: 'SIGTERM', during: `${SECOND}:dify` });
-  });
+  }, 300_000);
 });

@@ -8,11 +8,12 @@ import { leftoversOf, NOTHING_LEFT } from './fixtures/leftovers.js';
 /**
  * A real run with secrets in the harness's environment (the kind a Dify host has set: database
  * and vector store passwords, API keys, credentials in URLs): none may reach the results, the
- * reports, the server logs, the terminal, or the servers' own environment. Local runtime; the
- * external runtime's URLs with credentials are covered where that runtime lives.
+ * reports, the server logs or the terminal. (That servers are not even given them is
+ * serverEnvironment's unit test: PostgreSQL overwrites its /proc environ with its process titles.)
+ * Local runtime; the external runtime's URLs with credentials are covered where it lives.
  */
 const MINI = new URL('../../datasets/linux-doc-mini', import.meta.url).pathname;
-const STORES = 'pgvector,chroma';
+const STORES = 'pgvector';
 const SECRETS: Record<string, string> = {
   PGPASSWORD: 'pg-pass-3f9a1c',
   DB_PASSWORD: 'db-pass-77e2b0',
@@ -31,7 +32,6 @@ const NEEDLES = [...Object.values(SECRETS), 'url-pass-9c41aa', 'url-pass-2b7e10'
 let dir: string;
 let exit: BenchExit;
 let pid: number;
-const serverEnvironments: string[] = [];
 
 async function filesUnder(root: string): Promise<string[]> {
   const out: string[] = [];
@@ -48,19 +48,11 @@ beforeAll(async () => {
   // cwd is the temp dir, so the servers' logs (.vdb-bench/logs) land there to be read too.
   const bench = startBench(
     ['run', '--stores', STORES, '--dataset', MINI, '--out', join(dir, 'run.json'), '--k', '4', '--warmup', '2', '--concurrency', '1', '--concurrency-seconds', '0.3'],
-    { cwd: dir, env: { ...process.env, ...SECRETS } },
+    { cwd: dir, env: { ...process.env, ...SECRETS }, timeoutSeconds: 400 },
   );
   pid = bench.pid;
-  // While each server runs (its first search), read its processes' environment from /proc.
-  for (const pattern of [/insert: done/, /insert: done[\s\S]*insert: done/]) {
-    await bench.waitFor(pattern, 90);
-    for (const p of (await leftoversOf(pid)).processes) {
-      const serverPid = p.split(' ')[0] as string;
-      serverEnvironments.push((await readFile(`/proc/${serverPid}/environ`, 'utf8').catch(() => '')).replace(/\0/g, '\n'));
-    }
-  }
   exit = await bench.exited;
-}, 240_000);
+}, 420_000);
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -70,13 +62,13 @@ describe('no secret in any output', () => {
   it('the run completed and left nothing behind', async () => {
     expect(exit.code, exit.stderr).toBe(0);
     const results = JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as { stores: Array<{ status: string }> };
-    expect(results.stores.map((s) => s.status)).toEqual(['ok', 'ok']);
+    expect(results.stores.map((s) => s.status)).toEqual(['ok']);
     expect(await leftoversOf(pid)).toEqual(NOTHING_LEFT);
   });
 
   it('results, markdown, charts and server logs hold none of the secrets', async () => {
     const files = await filesUnder(dir);
-    expect(files.map((f) => f.slice(dir.length + 1)).filter((f) => f.startsWith('.vdb-bench/logs/')).length).toBeGreaterThanOrEqual(2);
+    expect(files.map((f) => f.slice(dir.length + 1)).filter((f) => f.startsWith('.vdb-bench/logs/')).length).toBeGreaterThanOrEqual(1);
     expect(files.some((f) => f.endsWith('run.md'))).toBe(true);
     for (const file of files) {
       const text = await readFile(file, 'latin1');
@@ -88,14 +80,6 @@ describe('no secret in any output', () => {
     for (const secret of NEEDLES) {
       expect(exit.stdout.includes(secret), `${secret} on stdout`).toBe(false);
       expect(exit.stderr.includes(secret), `${secret} on stderr`).toBe(false);
-    }
-  });
-
-  it("no server was given them: its environment is the recipe's plus PATH, HOME and locale", () => {
-    expect(serverEnvironments.length).toBeGreaterThanOrEqual(2);
-    for (const env of serverEnvironments) {
-      expect(env).toContain('PATH=');
-      for (const secret of NEEDLES) expect(env.includes(secret), `${secret} in a server's environment`).toBe(false);
     }
   });
 });
