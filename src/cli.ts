@@ -23,9 +23,14 @@ import { writeReport } from './report/report-files.js';
 import { terminalProgress } from './cli/terminal-progress.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
 import { TOOL_VERSION } from './version.js';
+import { cliErrorText, cliExitCode } from './cli/cli-errors.js';
+import { assertInstalled } from './cli/assert-installed.js';
+import { ignoreBrokenPipes } from './cli/broken-pipe.js';
 import { RUNTIMES, runtimeVersions, type RuntimeName, type ServerPlan } from './runtime/start-server.js';
 import type { Results } from './bench/results/results-schema.js';
 import type { Progress } from './bench/progress.js';
+
+ignoreBrokenPipes();
 
 const runtimeOption = () =>
   new Option('--runtime <name>', 'where servers run: local processes, or docker containers').choices(RUNTIMES).default('local');
@@ -35,7 +40,11 @@ const DEFAULT_DATASET = 'datasets/linux-doc-minilm';
 const program = new Command('bench')
   .description('vdb-bench: measure the vector stores Dify supports on the same data and queries')
   .version(TOOL_VERSION)
-  .showHelpAfterError();
+  .option('--verbose', 'on an error, print its whole message and stack trace', false)
+  // Set before any subcommand exists, so every subcommand inherits them: a parse error becomes
+  // one line and exit code 2 (cli-errors.ts), not commander's exit 1 and a page of help.
+  .exitOverride()
+  .configureOutput({ outputError: () => undefined });
 
 /** The options every measuring command shares: which stores, which data, where servers run. */
 function withServerOptions(command: Command, kind: string): Command {
@@ -69,6 +78,7 @@ async function prepare(o: ServerOptions, kind: string) {
     images: parseImages(o.image, o.runtime),
     memoryLimits: parseMemoryLimits(o.memoryLimit, byteSize('--memory-limit')),
   };
+  await assertInstalled(stores, plan);
   const progress = terminalProgress(o.quiet);
   progress.log(`reading dataset ${o.dataset}`);
   const dataset = await readDataset(resolve(o.dataset));
@@ -110,6 +120,7 @@ withServerOptions(program.command('run'), '')
       .choices(['dify-current', 'dify-legacy'])
       .default(DEFAULT_CONFIG.keywordRule),
   )
+  .option('--call-timeout <s>', 'seconds one store call may take before the store counts as hung', positiveNumber('--call-timeout'), DEFAULT_CONFIG.callTimeoutSeconds)
   .addOption(memoryLimitOption())
   .action(async (o: RunOptions) => {
     const { stores, plan, progress, dataset, resultsFile } = await prepare(o, '');
@@ -122,6 +133,7 @@ withServerOptions(program.command('run'), '')
       concurrencySeconds: o.concurrencySeconds,
       hybridRule: o.hybridRule,
       keywordRule: o.keywordRule,
+      callTimeoutSeconds: o.callTimeout,
     };
     await finish(await runBenchmark({ stores, plan, dataset, config, resultsFile, progress }), resultsFile, progress);
   });
@@ -340,6 +352,7 @@ interface RunOptions extends ServerOptions {
   concurrencySeconds: number;
   hybridRule: HybridRule;
   keywordRule: KeywordRule;
+  callTimeout: number;
 }
 
 interface MemoryOptions extends ServerOptions {
@@ -372,6 +385,6 @@ addDatasetCommands(datasets);
 addSelftestCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(2);
+  process.stderr.write(cliErrorText(error, process.argv.includes('--verbose')));
+  process.exit(cliExitCode(error));
 });

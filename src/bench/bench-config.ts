@@ -20,6 +20,11 @@ export interface BenchConfig {
   readonly memoryIntervalMs: number;
   /** Seconds of idle sampling after the server is up, before any data goes in. */
   readonly idleSeconds: number;
+  /**
+   * Seconds one call to the store (an insert batch, a search, a delete) may take before the
+   * server counts as hung and the store is recorded failed ("timed out after N s in <phase>").
+   */
+  readonly callTimeoutSeconds: number;
 }
 
 export const DEFAULT_CONFIG: BenchConfig = {
@@ -34,4 +39,7 @@ export const DEFAULT_CONFIG: BenchConfig = {
   keywordRule: 'dify-current',
   memoryIntervalMs: 250,
   idleSeconds: 2,
+  // Generous: a 100-doc batch or one search takes well under a second on every store here; a
+  // minute without an answer is a hung server, not a slow one.
+  callTimeoutSeconds: 60,
 };

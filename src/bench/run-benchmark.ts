@@ -8,6 +8,7 @@ import type { Progress } from './progress.js';
 import { writeResults } from './results/results-file.js';
 import type { Results } from './results/results-schema.js';
 import { runStore } from './run-store.js';
+import { interrupted, saveOnInterrupt } from './save-on-interrupt.js';
 
 export interface BenchmarkRequest {
   readonly stores: readonly StoreSelection[];
@@ -26,8 +27,12 @@ export interface BenchmarkRequest {
 export async function runBenchmark(request: BenchmarkRequest): Promise<Results> {
   const { dataset, config } = request;
   const results = await newResults(dataset, config, request.resultsFile, request.plan.runtime);
+  let running: string | undefined;
+  const unsave = saveOnInterrupt(request.resultsFile, results, () => running);
   for (const selection of request.stores) {
+    if (interrupted()) break;
     const { definition, profile } = selection;
+    running = `${definition.name}:${selection.profileName}`;
     const server = storeServer(request.plan, definition, profile.serverEnv);
     const result = await runStore(
       { selection, version: server.version, start: () => server.start() },
@@ -35,6 +40,7 @@ export async function runBenchmark(request: BenchmarkRequest): Promise<Results> 
       config,
       request.progress,
     );
+    if (interrupted()) break; // its servers were stopped under it: the interrupt handler writes the file
     results.stores.push(result);
     results.harness = harnessUsage();
     await writeResults(request.resultsFile, results);
@@ -42,8 +48,10 @@ export async function runBenchmark(request: BenchmarkRequest): Promise<Results> 
       request.progress.log(`${definition.name}: FAILED in ${result.error?.phase}: ${result.error?.message.split('\n')[0]}`);
     }
   }
+  if (interrupted()) return new Promise<never>(() => undefined); // the handler exits the process
   results.finishedAt = new Date().toISOString();
   results.harness = harnessUsage();
   await writeResults(request.resultsFile, results);
+  unsave();
   return results;
 }

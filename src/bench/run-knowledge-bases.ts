@@ -11,6 +11,7 @@ import { LatencyRecorder } from './metrics/latency-recorder.js';
 import type { Progress } from './progress.js';
 import { newResults } from './results/new-results.js';
 import { writeResults } from './results/results-file.js';
+import { interrupted, saveOnInterrupt } from './save-on-interrupt.js';
 import type { KnowledgeBaseStep, MemoryResult, Results, StoreResult } from './results/results-schema.js';
 import { newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
@@ -66,14 +67,22 @@ export async function runKnowledgeBases(request: KnowledgeBaseRequest): Promise<
   }
   const counts = [...new Set(options.counts)].sort((a, b) => a - b);
   const results = await newResults(dataset, request.config, request.resultsFile, request.plan.runtime);
+  let running: string | undefined;
+  const unsave = saveOnInterrupt(request.resultsFile, results, () => running);
   for (const selection of request.stores) {
-    results.stores.push(await sweepStore(selection, counts, request));
+    if (interrupted()) break;
+    running = `${selection.definition.name}:${selection.profileName}`;
+    const store = await sweepStore(selection, counts, request);
+    if (interrupted()) break; // the interrupt handler writes the file
+    results.stores.push(store);
     results.harness = harnessUsage();
     await writeResults(request.resultsFile, results);
   }
+  if (interrupted()) return new Promise<never>(() => undefined); // the handler exits the process
   results.finishedAt = new Date().toISOString();
   results.harness = harnessUsage();
   await writeResults(request.resultsFile, results);
+  unsave();
   return results;
 }
 

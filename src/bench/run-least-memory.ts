@@ -8,6 +8,7 @@ import { harnessUsage } from './machine.js';
 import type { Progress } from './progress.js';
 import { newResults } from './results/new-results.js';
 import { writeResults } from './results/results-file.js';
+import { interrupted, saveOnInterrupt } from './save-on-interrupt.js';
 import type { Results, StoreResult } from './results/results-schema.js';
 import { newStoreResult } from './results/store-result.js';
 
@@ -33,8 +34,12 @@ const MiB = 2 ** 20;
 export async function runLeastMemory(request: LeastMemoryRequest): Promise<Results> {
   const { dataset, config, progress } = request;
   const results = await newResults(dataset, config, request.resultsFile, request.plan.runtime);
+  let running: string | undefined;
+  const unsave = saveOnInterrupt(request.resultsFile, results, () => running);
   for (const selection of request.stores) {
+    if (interrupted()) break;
     const { definition, profile } = selection;
+    running = `${definition.name}:${selection.profileName}`;
     const server = storeServer({ ...request.plan, memoryLimits: new Map() }, definition, profile.serverEnv);
     const { version } = server;
     const start = (limit: number | undefined) => server.start(limit);
@@ -74,11 +79,14 @@ export async function runLeastMemory(request: LeastMemoryRequest): Promise<Resul
         probes: found.probes.map(({ server: _server, ...p }) => p),
       };
     }
+    if (interrupted()) break; // the interrupt handler writes the file
     results.stores.push(store);
     results.harness = harnessUsage();
     await writeResults(request.resultsFile, results);
   }
+  if (interrupted()) return new Promise<never>(() => undefined); // the handler exits the process
   results.finishedAt = new Date().toISOString();
   await writeResults(request.resultsFile, results);
+  unsave();
   return results;
 }

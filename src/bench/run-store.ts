@@ -8,6 +8,7 @@ import type { Progress } from './progress.js';
 import type { StoreResult } from './results/results-schema.js';
 import { capabilitiesRecord, newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
+import { guardCollection, withCallTimeout } from './call-timeout.js';
 import { runInsert } from './workloads/insert.js';
 import { runConcurrency } from './workloads/concurrency.js';
 import { runDelete } from './workloads/delete.js';
@@ -56,7 +57,10 @@ export async function runStore(
     result.error = { phase: run.phase, message: await describeFailure(run.server, error), logTail: run.server?.logTail(30) ?? [] };
   } finally {
     if (run.sampler) result.memory = await run.sampler.stop();
-    await run.session?.close().catch(() => undefined);
+    // A failed store's server goes first: a session on a hung server closes only once the server
+    // is gone (its calls never end). Bounded either way.
+    if (result.status === 'failed') await run.server?.stop().catch(() => undefined);
+    if (run.session) await withCallTimeout(run.session.close(), 5, 'close').catch(() => undefined);
     await run.server?.stop().catch(() => undefined);
   }
   return result;
@@ -75,7 +79,11 @@ async function startAndConnect(
   const started = await timed(request.start);
   const server = (run.server = started.value);
   run.phase = 'connect';
-  const session = (run.session = await profile.createAdapter().connect(server.endpoint));
+  const session = (run.session = await withCallTimeout(
+    profile.createAdapter().connect(server.endpoint),
+    config.callTimeoutSeconds,
+    'connect',
+  ));
   const { info } = session;
   // What this server can do (Qdrant's native hybrid exists only from 1.10), not the profile's
   // declaration for the default version.
@@ -112,11 +120,15 @@ async function measureWorkloads(
   const server = run.server as RunningServer;
   run.phase = 'insert';
   await run.sampler?.enter('insert');
-  const collection = await session.createCollection({
+  const created = session.createCollection({
     name: `vdb_bench_${Date.now().toString(36)}`,
     dims: dataset.manifest.dims,
     metric: dataset.manifest.metric,
   });
+  // Every call is bounded by the per-call timeout; one that fires ends this store (call-timeout.ts).
+  const seconds = config.callTimeoutSeconds;
+  const guarded = guardCollection(await withCallTimeout(created, seconds, run.phase), seconds, () => run.phase);
+  const { collection } = guarded;
   const ctx: WorkloadContext = {
     store: selection.definition.name,
     capabilities: session.capabilities,
@@ -131,12 +143,20 @@ async function measureWorkloads(
   const step = async <T>(phase: string, measure: () => Promise<T>, onError: (message: string) => T): Promise<T> => {
     run.phase = phase;
     await run.sampler?.enter(phase);
+    let value: T;
     try {
-      return await measure();
+      value = await measure();
     } catch (error) {
-      if (await exitAfterError(server)) throw error; // the server died: nothing after this can be measured
+      // The server died or hung: nothing after this can be measured.
+      if (guarded.timedOut() || (await exitAfterError(server))) throw guarded.timedOut() ?? error;
       return onError(await describeFailure(server, error));
     }
+    // A workload that counts failed calls (concurrency) ends normally even when the server died
+    // or hung under it; the store still ends here, in this phase.
+    const hung = guarded.timedOut();
+    if (hung) throw hung;
+    if (server.exit()) throw new Error(`the server ended during ${phase}`);
+    return value;
   };
   const failed = (error: string) => ({ status: 'failed' as const, error });
   const w = result.workloads;

@@ -47,6 +47,23 @@ export async function readAnnBenchmarks(path: string): Promise<Dataset> {
     throw new DatasetError(file, '', `cannot be opened as HDF5 (${(error as Error).message})`);
   }
   try {
+    return await readOpened(file, h5, h5wasm);
+  } catch (error) {
+    // A damaged file opens (its superblock is fine) and then fails inside HDF5 on whatever it
+    // reads first; that error names no file, so wrap it in one that does.
+    if (error instanceof DatasetError) throw error;
+    throw new DatasetError(file, '', `damaged: HDF5 could not read it (${(error as Error).message})`);
+  } finally {
+    try {
+      h5.close();
+    } catch {
+      // A damaged file may fail to close too; nothing is left to release.
+    }
+  }
+}
+
+async function readOpened(file: string, h5: H5File, h5wasm: H5wasm): Promise<Dataset> {
+  {
     const metric = readMetric(file, h5);
     const matrix = matrixReader(h5wasm);
     const train = matrix(file, h5, 'train', 'float');
@@ -88,8 +105,6 @@ export async function readAnnBenchmarks(path: string): Promise<Dataset> {
       ...(shippedNeighbours ? { shippedNeighbours } : {}),
       groundTruthDir: join(dirname(file), '.ground-truth'),
     };
-  } finally {
-    h5.close();
   }
 }
 

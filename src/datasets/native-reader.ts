@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { DatasetError } from './dataset-error.js';
+import { DatasetError, absentAsUndefined, asDatasetError } from './dataset-error.js';
 import { datasetManifestSchema, docRecordSchema, queryRecordSchema, type DatasetManifest } from './dataset-manifest.js';
 import type { Dataset } from './dataset.js';
 import { readFloat32File } from './float32-file.js';
@@ -17,7 +17,8 @@ import { parseQrels } from './qrels.js';
 export async function readNativeDataset(dir: string): Promise<Dataset> {
   const hash = createHash('sha256');
   const manifestFile = join(dir, 'dataset.json');
-  const manifestText = await readFile(manifestFile).catch(() => {
+  const manifestText = await readFile(manifestFile).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw asDatasetError(error, manifestFile);
     throw new DatasetError(manifestFile, '', 'missing (required by the dataset format)');
   });
   hash.update(manifestText);
@@ -36,7 +37,7 @@ export async function readNativeDataset(dir: string): Promise<Dataset> {
   const queryVectors = await readFloat32File(join(dir, 'query_vectors.f32'), manifest.queries, dims, metric, hash, 'queries');
 
   const qrelsFile = join(dir, 'qrels.tsv');
-  const qrelsText = await readFile(qrelsFile).catch(() => undefined);
+  const qrelsText = await readFile(qrelsFile).catch(absentAsUndefined(qrelsFile));
   if (qrelsText) hash.update(qrelsText);
   const qrels = qrelsText
     ? parseQrels(qrelsFile, qrelsText.toString('utf8'), new Set(queries.map((q) => q.id)), new Set(docs.map((d) => d.id)))

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Metric } from '../adapters/store-adapter.js';
-import { DatasetError } from './dataset-error.js';
+import { DatasetError, absentAsUndefined } from './dataset-error.js';
 import type { Dataset, ShippedNeighbours } from './dataset.js';
 import { VECTORDBBENCH_TRAIN } from './detect-format.js';
 import {
@@ -134,7 +134,7 @@ export async function readVectorDbBench(path: string): Promise<Dataset> {
 
 async function readSidecar(dir: string): Promise<Sidecar> {
   const file = join(dir, SIDECAR);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const text = await readFile(file, 'utf8').catch(absentAsUndefined(file));
   if (text === undefined) return {};
   let json: unknown;
   try {

@@ -8,6 +8,7 @@ import { CLIENT_SATURATED_FRACTION, clientSaturated } from '../bench/metrics/cli
 type Cell = string;
 const NOT_SUPPORTED = 'not supported';
 const FAILED = 'failed';
+const FAILURE_LOG_LINES = 5;
 const DASH = '–';
 
 /** A chart the markdown links to: its caption and its SVG's path relative to the markdown file. */
@@ -309,9 +310,13 @@ function memoryRows(stores: readonly StoreResult[]): Cell[][] {
 
 function environment(results: Results): string[] {
   const m = results.machine;
+  const stop = results.interrupted;
   const lines = [
     '## Environment',
     '',
+    ...(stop
+      ? [`- **Interrupted** by ${stop.signal}${stop.during ? ` during ${stop.during} (not kept)` : ''}: only the stores listed ran to the end`]
+      : []),
     `- Machine: ${m.cpuModel}, ${m.cores} cores, ${mib(m.memoryBytes)} MiB; ${m.os}, kernel ${m.kernel}; Node ${m.node}`,
     `- vdb-bench ${results.tool.version}; harness peak RSS ${mib(results.harness.peakRssBytes)} MiB, ` +
       `CPU ${seconds(results.harness.cpuUserSeconds)} s user + ${seconds(results.harness.cpuSystemSeconds)} s system`,
@@ -327,6 +332,9 @@ function environment(results: Results): string[] {
     for (const note of s.capabilities.notes) lines.push(`  - ${note}`);
     if (s.status === 'failed' && s.error) {
       lines.push(`  - **failed during ${s.error.phase}**: ${s.error.message.split('\n')[0]}`);
+      // The server's own last words (a crash, a fatal error) tell the reader more than the client's.
+      const tail = s.error.logTail.filter((l) => l.trim()).slice(-FAILURE_LOG_LINES);
+      if (tail.length > 0) lines.push('  - last server log lines:', '', '    ```', ...tail.map((l) => `    ${l}`), '    ```');
     }
   }
   return lines;

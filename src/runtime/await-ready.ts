@@ -3,6 +3,7 @@ import type { MemoryProbe } from './memory-probe.js';
 import type { RunningServer, ServerExit } from './running-server.js';
 import type { ServerLog } from './server-log.js';
 import { ServerStartError } from './server-start-error.js';
+import { interruptSignal } from './cleanup.js';
 
 /**
  * What a runtime hands the shared start path once its process or container runs: how to read
@@ -48,6 +49,9 @@ export async function awaitReady(store: string, server: LaunchedServer, readines
     if (exit) {
       throw await failed(store, server, `server exited during start (${describeExit(exit)})`, exit);
     }
+    // Interrupted: the server is being stopped, which is not an exit of its own; stop waiting.
+    const signal = interruptSignal();
+    if (signal) throw await failed(store, server, `not started, the run was interrupted (${signal})`);
     if (await readiness.isReady(server.endpoint).catch(() => false)) break;
     if (Date.now() > deadline) {
       throw await failed(store, server, `not ready after ${readiness.startTimeoutSeconds} s`);

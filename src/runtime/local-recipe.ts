@@ -30,6 +30,8 @@ export interface LocalRecipe {
    * One-time preparation of dataDir before the first start (initdb, config files). `run` runs a
    * command to completion as the recipe's user, failing with its output if it exits non-zero.
    */
+  /** Throws, naming what is missing and the install script, when `version` is not installed. */
+  checkInstalled?(version: string): Promise<void>;
   prepare?(ctx: LocalContext, run: (cmd: LocalCommand) => Promise<void>): Promise<void>;
   command(ctx: LocalContext): LocalCommand;
   /** True once the server answers; called repeatedly until a deadline. */

@@ -1,4 +1,5 @@
-import { spawn, execFile } from 'node:child_process';
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync, rmdirSync } from 'node:fs';
 import { mkdtemp, rm, chown, access, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,12 +10,13 @@ import type { RunningServer, ServerExit } from './running-server.js';
 import { MemoryCgroup } from './cgroup.js';
 import { ProcessTreeRss } from './process-tree-rss.js';
 import { freePorts } from './free-port.js';
-import { onInterruptStop } from './cleanup.js';
+import { interruptSignal, onInterruptStop } from './cleanup.js';
 import type { LogTail } from './log-tail.js';
 import { openServerLog, type ServerLog } from './server-log.js';
 import { awaitReady, unknownVersion, type LaunchedServer } from './await-ready.js';
 import { ServerStartError } from './server-start-error.js';
 import { isAlive } from './process-alive.js';
+import { serverEnvironment } from './server-env.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -41,13 +43,37 @@ export async function startLocalServer(
 ): Promise<RunningServer> {
   const version = options.version ?? recipe.defaultVersion;
   if (!recipe.versions.includes(version)) throw unknownVersion(store, 'local', version, recipe.versions);
-  const ports = await freePorts(recipe.ports);
-  await removeOrphanDataDirs();
-  const dataDir = await mkdtemp(join(tmpdir(), `vdb-bench-${process.pid}-${store}-`));
-  const ctx: LocalContext = { dataDir, ports, version };
-  const log = await openServerLog(store, options.logDir);
-  const cgroup = await MemoryCgroup.create(`vdb-bench-${process.pid}-${store}-${started++}`);
+  // Until the server runs and registers its own stop, a signal must still undo the start: kill
+  // the preparing commands (initdb), let the start fail at its next step (notInterrupted) and
+  // clean up in its catch; a second signal removes what exists at once.
+  const preparing = new Set<ChildProcess>();
+  let dataDir: string | undefined;
+  let cgroup: MemoryCgroup | undefined;
+  let settle: () => void = () => undefined;
+  const settled = new Promise<void>((resolve) => (settle = resolve));
+  const abandonNow = (): void => {
+    for (const child of preparing) child.kill('SIGKILL');
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (cgroup) removeCgroupSync(cgroup.path);
+  };
+  const unregisterStart = onInterruptStop(async () => {
+    for (const child of preparing) child.kill('SIGKILL');
+    await settled;
+  }, abandonNow);
+  const notInterrupted = (): void => {
+    const signal = interruptSignal();
+    if (signal) throw new ServerStartError(`${store}: not started, the run was interrupted (${signal})`);
+  };
+  let log: ServerLog | undefined;
   try {
+    notInterrupted();
+    const ports = await freePorts(recipe.ports);
+    await removeOrphanDataDirs();
+    dataDir = await mkdtemp(join(tmpdir(), `vdb-bench-${process.pid}-${store}-`));
+    const ctx: LocalContext = { dataDir, ports, version };
+    log = await openServerLog(store, options.logDir);
+    cgroup = await MemoryCgroup.create(`vdb-bench-${process.pid}-${store}-${started++}`);
+    notInterrupted();
     if (options.memoryLimitBytes !== undefined) {
       if (!cgroup) throw new ServerStartError(`${store}: a memory limit needs a writable cgroup`);
       await cgroup.setLimit(options.memoryLimitBytes);
@@ -62,7 +88,9 @@ export async function startLocalServer(
         throw new ServerStartError(`${store}: ${command.command} is not installed; run ${recipe.installScript}`);
       }
     });
-    await recipe.prepare?.(ctx, (cmd) => runToCompletion(wrap(cmd, user, undefined), log.tail));
+    const tail = log.tail;
+    await recipe.prepare?.(ctx, (cmd) => runToCompletion(wrap(cmd, user, undefined), tail, preparing));
+    notInterrupted();
     const launched = spawnServer({
       endpoint: { host: '127.0.0.1', ports },
       command,
@@ -76,9 +104,12 @@ export async function startLocalServer(
     return await awaitReady(store, launched, recipe);
   } catch (error) {
     await cgroup?.remove();
-    await rm(dataDir, { recursive: true, force: true });
-    log.tail.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    log?.tail.close();
     throw error;
+  } finally {
+    unregisterStart();
+    settle();
   }
 }
 
@@ -100,7 +131,7 @@ function spawnServer(o: SpawnOptions): LaunchedServer {
   const { cgroup, log, dataDir } = o;
   // detached: the server leads its own process group, so stop() can signal the whole tree.
   const child = spawn(o.wrapped.command, [...o.wrapped.args], {
-    env: { ...process.env, ...o.command.env },
+    env: serverEnvironment(process.env, o.command.env),
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -127,6 +158,11 @@ function spawnServer(o: SpawnOptions): LaunchedServer {
     stopping = true;
     unregister();
     signalGroup(child.pid, o.stopSignal);
+    // A stopped (SIGSTOP, hung) server would hold the stop signal pending until the SIGKILL 15 s
+    // later. Every process of the cgroup, not just the group: PostgreSQL's children each lead a
+    // session of their own, and a postmaster waits for them to exit.
+    signalGroup(child.pid, 'SIGCONT');
+    await signalCgroupMembers(cgroup, 'SIGCONT');
     const gone = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
     if (!gone) signalGroup(child.pid, 'SIGKILL');
     await killCgroupMembers(cgroup);
@@ -134,7 +170,14 @@ function spawnServer(o: SpawnOptions): LaunchedServer {
     log.tail.close();
     await rm(dataDir, { recursive: true, force: true });
   };
-  const unregister = onInterruptStop(stop);
+  // A second Ctrl-C cannot wait: the server, its data and its cgroup go synchronously.
+  const killNow = (): void => {
+    signalGroup(child.pid, 'SIGKILL');
+    if (cgroup) for (const pid of cgroupPidsSync(cgroup)) signalPid(pid, 'SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+    if (cgroup) removeCgroupSync(cgroup.path);
+  };
+  const unregister = onInterruptStop(stop, killNow);
 
   return {
     runtime: 'local',
@@ -173,10 +216,11 @@ async function resolveUser(name: string | undefined): Promise<SystemUser | undef
  * recipe's user. `sh -c '...' procsFile cmd args` keeps the server's own argv intact.
  */
 function wrap(cmd: LocalCommand, user: SystemUser | undefined, procsFile: string | undefined): LocalCommand {
-  const dropUser = user
-    ? ['setpriv', `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups', '--']
-    : [];
-  const argv = [...dropUser, cmd.command, ...cmd.args];
+  // --pdeathsig: the kernel kills the server when the harness dies without stopping it (a crash,
+  // a SIGKILL, a broken pipe), so no server outlives its run. setpriv sets it after switching
+  // user, since a change of uid clears it.
+  const dropUser = user ? [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups'] : [];
+  const argv = ['setpriv', '--pdeathsig', 'SIGKILL', ...dropUser, '--', cmd.command, ...cmd.args];
   if (!procsFile) {
     const [command, ...args] = argv as [string, ...string[]];
     return { ...cmd, command, args };
@@ -184,12 +228,14 @@ function wrap(cmd: LocalCommand, user: SystemUser | undefined, procsFile: string
   return { ...cmd, command: 'sh', args: ['-c', 'echo $$ > "$0" && exec "$@"', procsFile, ...argv] };
 }
 
-function runToCompletion(cmd: LocalCommand, tail: LogTail): Promise<void> {
+function runToCompletion(cmd: LocalCommand, tail: LogTail, running: Set<ChildProcess>): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd.command, [...cmd.args], {
-      env: { ...process.env, ...cmd.env },
+      env: serverEnvironment(process.env, cmd.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(child);
+    child.on('exit', () => running.delete(child));
     child.stdout.on('data', (b: Buffer) => tail.push(b));
     child.stderr.on('data', (b: Buffer) => tail.push(b));
     child.on('error', reject);
@@ -205,6 +251,36 @@ function runToCompletion(cmd: LocalCommand, tail: LogTail): Promise<void> {
   });
 }
 
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
+function cgroupPidsSync(cgroup: MemoryCgroup): number[] {
+  try {
+    return readFileSync(cgroup.procsFile, 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** rmdir succeeds once the killed processes have left the cgroup: a few ms; bounded at 1 s. */
+function removeCgroupSync(path: string): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      rmdirSync(path);
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      Atomics.wait(pause, 0, 0, 25);
+    }
+  }
+}
+
 function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
@@ -215,7 +291,11 @@ function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 }
 
 /** A server may have daemonised children outside its process group; the cgroup still holds them. */
-async function killCgroupMembers(cgroup: MemoryCgroup | undefined): Promise<void> {
+function killCgroupMembers(cgroup: MemoryCgroup | undefined): Promise<void> {
+  return signalCgroupMembers(cgroup, 'SIGKILL');
+}
+
+async function signalCgroupMembers(cgroup: MemoryCgroup | undefined, signal: NodeJS.Signals): Promise<void> {
   if (!cgroup) return;
   const pids = (await readFile(cgroup.procsFile, 'utf8').catch(() => ''))
     .split('\n')
@@ -223,7 +303,7 @@ async function killCgroupMembers(cgroup: MemoryCgroup | undefined): Promise<void
     .map(Number);
   for (const pid of pids) {
     try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(pid, signal);
     } catch {
       // Already gone.
     }

@@ -15,7 +15,9 @@ export interface ServerLog {
  */
 export async function openServerLog(name: string, logDir?: string): Promise<ServerLog> {
   const dir = logDir ?? join(process.cwd(), '.vdb-bench', 'logs');
-  await mkdir(dir, { recursive: true });
+  // Not fatal: a log folder that cannot be made (a full disk) fails the log file, which LogTail
+  // survives, never the server's start.
+  await mkdir(dir, { recursive: true }).catch(() => undefined);
   const file = join(dir, `${name}-${new Date().toISOString().replace(/[:.]/g, '-')}.log`);
   return { tail: new LogTail(createWriteStream(file)), file };
 }

@@ -27,6 +27,7 @@ export const pgvectorLocalRecipe: LocalRecipe = {
   defaultVersion: PGVECTOR_VERSION,
   versions: [PGVECTOR_VERSION],
   installScript: INSTALL_SCRIPT,
+  checkInstalled,
   async prepare(ctx, run) {
     await checkInstalled(ctx.version);
     await run({

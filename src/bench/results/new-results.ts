@@ -40,6 +40,7 @@ export async function newResults(
       hybridRule: config.hybridRule,
       keywordRule: config.keywordRule,
       memoryIntervalMs: config.memoryIntervalMs,
+      callTimeoutSeconds: config.callTimeoutSeconds,
     },
     stores: [],
   };

@@ -252,7 +252,15 @@ export const resultsSchema = z.object({
     hybridRule: z.enum(['dify-current', 'dify-legacy']).optional(),
     keywordRule: z.enum(['dify-current', 'dify-legacy']).optional(),
     memoryIntervalMs: z.number(),
+    callTimeoutSeconds: z.number().optional().describe('per-call timeout; absent in files written before it existed'),
   }),
+  interrupted: z
+    .object({
+      signal: z.string(),
+      during: z.string().optional().describe('store:profile that was running; not kept, as its server was stopped under it'),
+    })
+    .optional()
+    .describe('the run was stopped by a signal; the stores listed are complete'),
   stores: z.array(storeResultSchema),
 });
 

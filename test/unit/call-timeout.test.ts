@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { Collection } from '../../src/adapters/store-adapter.js';
+import { CallTimeoutError, guardCollection, withCallTimeout } from '../../src/bench/call-timeout.js';
+
+const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
+
+describe('per-call timeout', () => {
+  it('passes an answer through and fires on silence, naming the seconds and the phase', async () => {
+    expect(await withCallTimeout(Promise.resolve(7), 0.05, 'search')).toBe(7);
+    const error = await withCallTimeout(never(), 0.05, 'insert').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallTimeoutError);
+    expect((error as Error).message).toBe('timed out after 0.05 s in insert');
+  });
+
+  it('a guarded collection remembers the first timeout even when the caller swallowed it', async () => {
+    // Not a store: a stand-in whose search never answers, to test the guard's own bookkeeping.
+    const silent: Collection = {
+      name: 'silent',
+      insert: async () => undefined,
+      waitUntilSearchable: async () => undefined,
+      count: async () => 3,
+      searchVector: () => never(),
+      delete: async () => undefined,
+      drop: async () => undefined,
+    };
+    let phase = 'insert';
+    const guarded = guardCollection(silent, 0.05, () => phase);
+    expect(await guarded.collection.count()).toBe(3);
+    expect(guarded.timedOut()).toBeUndefined();
+    expect(guarded.collection.searchFullText).toBeUndefined();
+    phase = 'concurrent';
+    await guarded.collection.searchVector({ vector: new Float32Array(2), k: 4 }).catch(() => undefined);
+    expect(guarded.timedOut()?.message).toBe('timed out after 0.05 s in concurrent');
+  });
+});
