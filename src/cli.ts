@@ -20,6 +20,8 @@ import { DEFAULT_THRESHOLDS } from './report/compare.js';
 import { runCompare } from './report/compare-command.js';
 import { writeReport } from './report/report-files.js';
 import { terminalProgress } from './cli/terminal-progress.js';
+import { clientOption } from './cli/client-option.js';
+import type { ClientMode } from './bench/client-mode.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
 import { TOOL_VERSION } from './version.js';
 import { RUNTIMES, runtimeVersions, type RuntimeName, type ServerPlan } from './runtime/start-server.js';
@@ -109,6 +111,7 @@ withServerOptions(program.command('run'), '')
       .choices(['dify-current', 'dify-legacy'])
       .default(DEFAULT_CONFIG.keywordRule),
   )
+  .addOption(clientOption())
   .addOption(memoryLimitOption())
   .action(async (o: RunOptions) => {
     const { stores, plan, progress, dataset, resultsFile } = await prepare(o, '');
@@ -121,6 +124,7 @@ withServerOptions(program.command('run'), '')
       concurrencySeconds: o.concurrencySeconds,
       hybridRule: o.hybridRule,
       keywordRule: o.keywordRule,
+      clientMode: o.client,
     };
     await finish(await runBenchmark({ stores, plan, dataset, config, resultsFile, progress }), resultsFile, progress);
   });
@@ -339,6 +343,7 @@ interface RunOptions extends ServerOptions {
   concurrencySeconds: number;
   hybridRule: HybridRule;
   keywordRule: KeywordRule;
+  client: ClientMode;
 }
 
 interface MemoryOptions extends ServerOptions {

@@ -19,6 +19,7 @@ import {
   runVectorSearch,
 } from './workloads/search-workloads.js';
 import type { WorkloadContext } from './workloads/workload-context.js';
+import { retrievalPath } from './workloads/retrieval-path.js';
 
 export interface StoreRunRequest {
   readonly selection: StoreSelection;
@@ -120,7 +121,8 @@ async function measureWorkloads(
   const ctx: WorkloadContext = {
     store: selection.definition.name,
     capabilities: session.capabilities,
-    collection,
+    // Searches go through Dify's per-retrieval client in `--client dify`; the rest stays pooled.
+    collection: retrievalPath(collection, config.clientMode),
     dataset,
     config,
     progress,

@@ -3,6 +3,7 @@ import type { Results, SearchResult, StoreResult } from '../bench/results/result
 import { mib, ms, rate, ratio, seconds } from './format.js';
 import { summaryTable } from './summary.js';
 import { publishableCommand, storeLabel } from './store-label.js';
+import { clientModeLabel, clientModeOf } from '../bench/client-mode.js';
 
 type Cell = string;
 const NOT_SUPPORTED = 'not supported';
@@ -30,11 +31,14 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
   const header = ['', ...stores.map(columnName)];
   const table = (rows: Cell[][]): string => markdownTable([header, ...rows], { align: ['l', ...stores.map(() => 'r')] });
   const d = results.dataset;
+  // Every latency depends on how searches reached the store: the mode heads the report and
+  // captions each latency table, so a table quoted alone still says it.
+  const client = clientModeLabel(clientModeOf(results.config));
   const intro = [
     `# vdb-bench: ${results.runId}`,
     '',
     `Dataset **${d.name}**: ${d.count} chunks × ${d.dims} dims (${d.metric}), ${d.queries} queries. ` +
-      `Runtime: ${results.config.runtime}. Started ${results.startedAt}.`,
+      `Runtime: ${results.config.runtime}. Client: ${client}. Started ${results.startedAt}.`,
     '',
   ];
   const leastMemory = stores.some((s) => s.leastMemory) ? leastMemorySection(stores, table) : [];
@@ -62,7 +66,7 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
     '',
   ];
   for (const [index, k] of results.config.kValues.entries()) {
-    parts.push(`## Vector search, k=${k}`, '', table(searchRows(stores, (s) => s.workloads.vector?.[index], `recall@${k}`)), '');
+    parts.push(`## Vector search, k=${k} (${client})`, '', table(searchRows(stores, (s) => s.workloads.vector?.[index], `recall@${k}`)), '');
   }
   const sections: Array<[string, (s: StoreResult) => SearchResult | undefined, string | undefined]> = [
     ['Vector search filtered by document_id, k=10', (s) => s.workloads.filteredVector, 'recall@10'],
@@ -77,14 +81,14 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
   for (const [title, pick, recallLabel] of sections) {
     const unsupported = stores.every((s) => pick(s)?.status === 'unsupported');
     parts.push(
-      `## ${title}`,
+      `## ${title} (${client})`,
       '',
       unsupported ? 'Not supported by any store in this run.' : table(searchRows(stores, pick, recallLabel)),
       '',
     );
   }
   parts.push(
-    `## Concurrent vector search, k=4, ${results.config.concurrencySeconds} s per level: QPS (p99 ms)`,
+    `## Concurrent vector search, k=4, ${results.config.concurrencySeconds} s per level, ${client}: QPS (p99 ms)`,
     '',
     table(concurrencyRows(stores, results.config.concurrencyLevels)),
     '',

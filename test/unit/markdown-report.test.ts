@@ -37,8 +37,19 @@ describe('renderMarkdown', () => {
 
   it('collapses a section no store supports into one line', () => {
     const onlyOk: Results = { ...results, stores: [okStore] };
-    const native = renderMarkdown(onlyOk).split('## Native hybrid, k=10')[1] ?? '';
+    const native = renderMarkdown(onlyOk).split('## Native hybrid, k=10 (pooled client)')[1] ?? '';
     expect(native.trimStart().startsWith('Not supported by any store in this run.')).toBe(true);
+  });
+
+  it('names the client mode in the header and in every latency caption; a file without one is pooled', () => {
+    expect(md).toContain('Runtime: local. Client: pooled client. Started');
+    expect(md).toContain('## Vector search, k=4 (pooled client)\n');
+    expect(md).toContain('## Full-text search, k=10 (pooled client)\n');
+    expect(md).toContain('## Concurrent vector search, k=4, 5 s per level, pooled client: QPS (p99 ms)\n');
+    const dify = renderMarkdown({ ...results, config: { ...results.config, clientMode: 'dify' } });
+    expect(dify).toContain("Client: Dify's per-retrieval client. Started");
+    expect(dify).toContain("## Vector search, k=10 (Dify's per-retrieval client)\n");
+    expect(dify).toContain("## Dify hybrid (0.7 vector + 0.3 keyword), k=10 (Dify's per-retrieval client)\n");
   });
 
   it('renders concurrency, delete and memory per phase', () => {

@@ -43,9 +43,10 @@ export class ChromaAdapter implements StoreAdapter {
         space: this.config.space === 'dify' ? 'Chroma default (l2), as Dify' : 'hnsw:space from the dataset metric',
         scoreThreshold: this.config.scoreThreshold ?? 'none',
         collectionLookupPerCall: this.config.lookUpCollectionPerCall,
+        difyClient: 'a new HttpClient per retrieval (GET tenant, GET database), then get_or_create_collection',
       },
     };
-    return new ChromaSession(client, info, this.capabilities, this.config, maxBatch);
+    return new ChromaSession(client, info, this.capabilities, this.config, maxBatch, { host: endpoint.host, port });
   }
 }
 
@@ -57,6 +58,7 @@ class ChromaSession implements StoreSession {
     readonly capabilities: Capabilities,
     private readonly config: ChromaConfig,
     private readonly maxBatch: number,
+    private readonly server: { readonly host: string; readonly port: number },
   ) {}
 
   /** As Dify: get_or_create_collection, with hnsw:space only where the profile sets it. */
@@ -66,6 +68,7 @@ class ChromaSession implements StoreSession {
       datasetId: spec.name,
       metadata: this.config.space === 'spec' ? { 'hnsw:space': spec.metric } : undefined,
       maxBatch: this.maxBatch,
+      server: this.server,
     });
     await collection.open();
     return collection;

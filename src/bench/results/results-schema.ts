@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIENT_MODES } from '../client-mode.js';
 
 /**
  * The results file: the only contract between measuring and reporting. A report is rebuilt from
@@ -240,6 +241,10 @@ export const resultsSchema = z.object({
     // cosine recomputed for every text hit, first copy kept, every jieba tag).
     hybridRule: z.enum(['dify-current', 'dify-legacy']).optional(),
     keywordRule: z.enum(['dify-current', 'dify-legacy']).optional(),
+    clientMode: z
+      .enum(CLIENT_MODES)
+      .optional()
+      .describe("pooled: one warm client per store; dify: Dify's per-retrieval client setup timed with each search. Absent: pooled"),
     memoryIntervalMs: z.number(),
   }),
   stores: z.array(storeResultSchema),
