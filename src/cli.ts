@@ -19,6 +19,7 @@ import { renderCompose } from './report/compose-file.js';
 import { DEFAULT_THRESHOLDS } from './report/compare.js';
 import { runCompare } from './report/compare-command.js';
 import { writeReport } from './report/report-files.js';
+import { clientPathSection } from './report/client-path-section.js';
 import { terminalProgress } from './cli/terminal-progress.js';
 import { clientOption } from './cli/client-option.js';
 import type { ClientMode } from './bench/client-mode.js';
@@ -203,11 +204,15 @@ program
   .argument('<results.json>')
   .option('--out <file>', 'write the markdown here and its charts beside it (<name>.<chart>.svg); default: stdout, no charts')
   .option('--html', 'also write <name>.html, one self-contained page (beside --out, or beside the results file)', false)
-  .action(async (file: string, o: { out?: string; html: boolean }) => {
+  .option('--client-path <other.json>', 'a run of the same stores with the other --client mode: adds a pooled vs Dify table')
+  .action(async (file: string, o: { out?: string; html: boolean; clientPath?: string }) => {
     const results = await readResults(file);
+    const appendix = o.clientPath
+      ? clientPathSection({ file, results }, { file: o.clientPath, results: await readResults(o.clientPath) })
+      : [];
     const out = o.out ?? (o.html ? file.replace(/\.json$/, '') + '.md' : undefined);
-    if (!out) return void process.stdout.write(renderMarkdown(results));
-    const { files } = await writeReport(results, out, { html: o.html });
+    if (!out) return void process.stdout.write(renderMarkdown(results, { appendix }));
+    const { files } = await writeReport(results, out, { html: o.html, appendix });
     process.stderr.write(`wrote ${files.join(', ')}\n`);
   });
 

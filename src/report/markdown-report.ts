@@ -19,6 +19,8 @@ export interface ChartLink {
 export interface MarkdownOptions {
   /** Charts written beside the markdown; none when the report goes to stdout. */
   readonly charts?: readonly ChartLink[];
+  /** Sections rendered from other runs (e.g. the client-path comparison), placed before Environment. */
+  readonly appendix?: readonly string[];
 }
 
 /**
@@ -102,6 +104,7 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
     '',
     ...leastMemory,
     ...knowledgeBases,
+    ...(options.appendix ?? []),
     ...environment(results),
   );
   return `${parts.join('\n')}\n`;
