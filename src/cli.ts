@@ -113,6 +113,7 @@ withServerOptions(program.command('run'), '')
       .default(DEFAULT_CONFIG.keywordRule),
   )
   .addOption(clientOption())
+  .option('--no-dify-insert', "skip the second insert in Dify's indexing pattern (10 threads, hash groups per document)")
   .addOption(memoryLimitOption())
   .action(async (o: RunOptions) => {
     const { stores, plan, progress, dataset, resultsFile } = await prepare(o, '');
@@ -126,6 +127,7 @@ withServerOptions(program.command('run'), '')
       hybridRule: o.hybridRule,
       keywordRule: o.keywordRule,
       clientMode: o.client,
+      difyInsert: o.difyInsert,
     };
     await finish(await runBenchmark({ stores, plan, dataset, config, resultsFile, progress }), resultsFile, progress);
   });
@@ -349,6 +351,7 @@ interface RunOptions extends ServerOptions {
   hybridRule: HybridRule;
   keywordRule: KeywordRule;
   client: ClientMode;
+  difyInsert: boolean;
 }
 
 interface MemoryOptions extends ServerOptions {

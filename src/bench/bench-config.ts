@@ -20,6 +20,8 @@ export interface BenchConfig {
   readonly keywordRule: KeywordRule;
   /** How searches reach the store: one warm pooled client, or Dify's per-retrieval client (client-mode.ts). */
   readonly clientMode: ClientMode;
+  /** Also insert every chunk as Dify's indexing runner does (workloads/dify-insert.ts), last. */
+  readonly difyInsert: boolean;
   readonly memoryIntervalMs: number;
   /** Seconds of idle sampling after the server is up, before any data goes in. */
   readonly idleSeconds: number;
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: BenchConfig = {
   hybridRule: 'dify-current',
   keywordRule: 'dify-current',
   clientMode: 'pooled',
+  difyInsert: true,
   memoryIntervalMs: 250,
   idleSeconds: 2,
 };

@@ -9,6 +9,7 @@ import type { StoreResult } from './results/results-schema.js';
 import { capabilitiesRecord, newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
 import { runInsert } from './workloads/insert.js';
+import { runDifyInsert } from './workloads/dify-insert.js';
 import { runConcurrency } from './workloads/concurrency.js';
 import { runDelete } from './workloads/delete.js';
 import {
@@ -149,6 +150,10 @@ async function measureWorkloads(
   w.nativeHybrid = await step('search', () => runNativeHybrid(ctx), failed);
   w.concurrency = await step('concurrent', () => runConcurrency(ctx), failed);
   w.delete = await step('delete', () => runDelete(ctx), failed);
+  if (config.difyInsert) {
+    const scratch = { name: `vdb_bench_${Date.now().toString(36)}_dify_insert`, dims: dataset.manifest.dims, metric: dataset.manifest.metric };
+    w.difyInsert = await step('dify-insert', () => runDifyInsert(ctx, () => session.createCollection(scratch)), failed);
+  }
   run.phase = 'drop';
   await collection.drop();
 }

@@ -128,8 +128,28 @@ function insertRows(stores: readonly StoreResult[]): Cell[][] {
     ['insert time (s)', ...stores.map((s) => cell(s, (r) => seconds(r.insertSeconds)))],
     ['until searchable (s)', ...stores.map((s) => cell(s, (r) => seconds(r.searchableSeconds)))],
     [`batch p50 / p99 (ms)`, ...stores.map((s) => cell(s, (r) => `${ms(r.batchLatency.p50Ms)} / ${ms(r.batchLatency.p99Ms)}`))],
+    ...difyInsertRows(stores),
     ['server start (s)', ...stores.map((s) => (s.server ? seconds(s.server.startSeconds) : DASH))],
     ['data on disk (MiB)', ...stores.map((s) => (s.server?.dataBytes !== undefined ? mib(s.server.dataBytes) : DASH))],
+  ];
+}
+
+/**
+ * Dify's indexing pattern beside the sequential batches, when the run measured it: docs/s, and
+ * per group (one of Dify's threads) p50 / p99.
+ */
+function difyInsertRows(stores: readonly StoreResult[]): Cell[][] {
+  const first = stores.map((s) => s.workloads.difyInsert).find((r) => r?.status === 'ok');
+  if (!stores.some((s) => s.workloads.difyInsert)) return [];
+  const cell = (s: StoreResult, f: (r: Extract<NonNullable<StoreResult['workloads']['difyInsert']>, { status: 'ok' }>) => string): Cell => {
+    const r = s.workloads.difyInsert;
+    if (!r) return DASH;
+    return r.status === 'ok' ? f(r) : r.status === 'failed' ? FAILED : NOT_SUPPORTED;
+  };
+  const threads = first?.status === 'ok' ? first.threads : 10;
+  return [
+    [`docs/s, Dify's indexing (${threads} threads, hash groups per document)`, ...stores.map((s) => cell(s, (r) => rate(r.docsPerSecond)))],
+    ["Dify's indexing: group p50 / p99 (ms)", ...stores.map((s) => cell(s, (r) => `${ms(r.groupLatency.p50Ms)} / ${ms(r.groupLatency.p99Ms)}`))],
   ];
 }
 

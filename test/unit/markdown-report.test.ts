@@ -52,6 +52,36 @@ describe('renderMarkdown', () => {
     expect(dify).toContain("## Dify hybrid (0.7 vector + 0.3 keyword), k=10 (Dify's per-retrieval client)\n");
   });
 
+  it("puts Dify's indexing pattern beside the batches when the run measured it", () => {
+    expect(md).not.toContain("Dify's indexing");
+    const withDify: Results = {
+      ...results,
+      stores: [
+        {
+          ...okStore,
+          workloads: {
+            ...okStore.workloads,
+            difyInsert: {
+              status: 'ok',
+              docs: 3000,
+              documents: 300,
+              groups: 2900,
+              threads: 10,
+              insertSeconds: 4,
+              docsPerSecond: 750,
+              searchableSeconds: 0,
+              groupLatency: { count: 2900, meanMs: 9, p50Ms: 8, p95Ms: 20, p99Ms: 31.5, maxMs: 40, histogram: '' },
+            },
+          },
+        },
+        ...results.stores.slice(1),
+      ],
+    };
+    const rendered = renderMarkdown(withDify).split('\n');
+    expect(rendered).toContain("| docs/s, Dify's indexing (10 threads, hash groups per document) |            750 |      – |");
+    expect(rendered).toContain("| Dify's indexing: group p50 / p99 (ms)                          |    8.00 / 31.5 |      – |");
+  });
+
   it('renders concurrency, delete and memory per phase', () => {
     expect(lines).toContain('| 1 client  |     500 (4.00) | failed |');
     expect(lines).toContain('| 2 clients |              – | failed |');

@@ -32,6 +32,17 @@ export const insertResultSchema = outcome({
   batchLatency: latency,
 });
 
+export const difyInsertResultSchema = outcome({
+  docs: z.number().int(),
+  documents: z.number().int().describe('Dify documents, indexed one after another'),
+  groups: z.number().int().describe("hash groups over all documents: one index_processor.load on one of Dify's threads each"),
+  threads: z.number().int().describe("IndexingRunner._load's max_workers"),
+  insertSeconds: z.number(),
+  docsPerSecond: z.number(),
+  searchableSeconds: z.number(),
+  groupLatency: latency,
+});
+
 export const searchResultSchema = outcome({
   k: z.number().int(),
   queries: z.number().int(),
@@ -196,6 +207,9 @@ export const storeResultSchema = z.object({
     nativeHybrid: searchResultSchema.optional(),
     concurrency: concurrencyResultSchema.optional(),
     delete: deleteResultSchema.optional(),
+    difyInsert: difyInsertResultSchema
+      .optional()
+      .describe("every chunk again into a fresh collection, as Dify's indexing runner loads documents (after every other workload)"),
   }),
 });
 
@@ -254,6 +268,7 @@ export type Results = z.infer<typeof resultsSchema>;
 export type StoreResult = z.infer<typeof storeResultSchema>;
 export type SearchResult = z.infer<typeof searchResultSchema>;
 export type InsertResult = z.infer<typeof insertResultSchema>;
+export type DifyInsertResult = z.infer<typeof difyInsertResultSchema>;
 export type ConcurrencyResult = z.infer<typeof concurrencyResultSchema>;
 export type DeleteResult = z.infer<typeof deleteResultSchema>;
 export type MemoryResult = z.infer<typeof memorySchema>;
