@@ -20,6 +20,8 @@ import { DEFAULT_THRESHOLDS } from './report/compare.js';
 import { runCompare } from './report/compare-command.js';
 import { writeReport } from './report/report-files.js';
 import { clientPathSection } from './report/client-path-section.js';
+import { fidelityLines } from './report/fidelity-table.js';
+import { HYBRID_FIDELITY } from './bench/hybrid/hybrid-fidelity.js';
 import { terminalProgress } from './cli/terminal-progress.js';
 import { clientOption } from './cli/client-option.js';
 import type { ClientMode } from './bench/client-mode.js';
@@ -291,7 +293,9 @@ program
         process.stdout.write(`  profile ${name}${marker}: ${profile.description}\n    ${flags.join(', ')}; metrics ${c.metrics.join('/')}\n`);
         for (const note of c.notes) process.stdout.write(`    - ${note}\n`);
       }
+      process.stdout.write(`  fidelity of the dify profile to Dify's code:\n${fidelityLines(store.fidelity).join('\n')}\n`);
     }
+    process.stdout.write(`Dify hybrid (the harness's, for every store):\n${fidelityLines(HYBRID_FIDELITY).join('\n')}\n`);
   });
 
 const datasets = program

@@ -1,5 +1,6 @@
 import type { Capabilities, StoreAdapter } from './store-adapter.js';
 import type { ServerRecipes } from '../runtime/server-recipes.js';
+import type { FidelityRow } from './fidelity.js';
 
 /**
  * A profile is one way of configuring a store: `dify` mirrors what Dify's own vdb code does;
@@ -27,4 +28,6 @@ export interface StoreDefinition extends ServerRecipes {
   /** The profile used when the user names only the store. */
   readonly defaultProfile: string;
   readonly profiles: Readonly<Record<string, StoreProfile>>;
+  /** How the `dify` profile follows Dify's code, aspect by aspect (`bench stores`, the README). */
+  readonly fidelity: readonly FidelityRow[];
 }

@@ -1,4 +1,5 @@
 import type { Capabilities } from '../store-adapter.js';
+import { CHROMA_FIDELITY } from './chroma-fidelity.js';
 import type { StoreDefinition } from '../store-definition.js';
 import { ChromaAdapter } from './chroma-adapter.js';
 import { DIFY_CONFIG, NATIVE_CONFIG } from './chroma-config.js';
@@ -56,6 +57,7 @@ export const chromaStore: StoreDefinition = {
   name: 'chroma',
   description: 'Chroma over its v2 HTTP API (chromadb JS client)',
   defaultProfile: 'dify',
+  fidelity: CHROMA_FIDELITY,
   profiles: {
     dify: {
       description: "What Dify's chroma_vector.py does: default space, score 1 − distance, no full text",

@@ -1,4 +1,5 @@
 import type { Capabilities } from '../store-adapter.js';
+import { OCEANBASE_FIDELITY } from './oceanbase-fidelity.js';
 import type { StoreDefinition } from '../store-definition.js';
 import { OceanbaseAdapter } from './oceanbase-adapter.js';
 import { DIFY_CONFIG, NATIVE_CONFIG } from './oceanbase-config.js';
@@ -76,6 +77,7 @@ export const oceanbaseStore: StoreDefinition = {
   aliases: ['seekdb'],
   description: 'OceanBase / seekdb over the MySQL protocol (mysql2 client), SQL as Dify\'s oceanbase_vector.py issues it',
   defaultProfile: 'dify',
+  fidelity: OCEANBASE_FIDELITY,
   profiles: {
     dify: {
       description:

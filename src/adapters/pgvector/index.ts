@@ -1,4 +1,5 @@
 import type { Capabilities } from '../store-adapter.js';
+import { PGVECTOR_FIDELITY } from './pgvector-fidelity.js';
 import type { StoreDefinition } from '../store-definition.js';
 import { PgvectorAdapter } from './pgvector-adapter.js';
 import { DIFY_PGVECTOR_CONFIG } from './pgvector-config.js';
@@ -24,6 +25,7 @@ export const pgvectorStore: StoreDefinition = {
   name: 'pgvector',
   description: "PostgreSQL + pgvector as Dify's pgvector.py uses it (node-postgres client)",
   defaultProfile: 'dify',
+  fidelity: PGVECTOR_FIDELITY,
   profiles: {
     dify: {
       description: "Dify's table, HNSW index and queries",

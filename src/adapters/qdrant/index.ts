@@ -1,4 +1,5 @@
 import type { Capabilities } from '../store-adapter.js';
+import { QDRANT_FIDELITY } from './qdrant-fidelity.js';
 import type { StoreDefinition } from '../store-definition.js';
 import { QdrantAdapter } from './qdrant-adapter.js';
 import { DIFY_CONFIG, NATIVE_CONFIG } from './qdrant-config.js';
@@ -62,6 +63,7 @@ export const qdrantStore: StoreDefinition = {
   name: 'qdrant',
   description: 'Qdrant over REST (@qdrant/js-client-rest), built from source, as Dify\'s qdrant_vector.py',
   defaultProfile: 'dify',
+  fidelity: QDRANT_FIDELITY,
   profiles: {
     dify: {
       description: "What Dify's qdrant_vector.py does: group_id per knowledge base, m=0/payload_m=16, unranked MatchText scroll",

@@ -1,4 +1,5 @@
 import type { Capabilities } from '../store-adapter.js';
+import { WEAVIATE_FIDELITY } from './weaviate-fidelity.js';
 import type { StoreDefinition } from '../store-definition.js';
 import { WeaviateAdapter } from './weaviate-adapter.js';
 import { DIFY_CONFIG, DIFY_LEGACY_CONFIG, GSE_CONFIG, GSE_SERVER_ENV } from './weaviate-config.js';
@@ -73,6 +74,7 @@ export const weaviateStore: StoreDefinition = {
   name: 'weaviate',
   description: 'Weaviate over gRPC (weaviate-client) or REST + GraphQL, as Dify\'s weaviate_vector.py',
   defaultProfile: 'dify',
+  fidelity: WEAVIATE_FIDELITY,
   profiles: {
     dify: {
       description: "What current Dify's weaviate_vector.py does (client v4, gRPC; Weaviate ≥ 1.27)",
