@@ -16,6 +16,20 @@ export interface StoreProfile {
 }
 
 /**
+ * The search-time breadth a store lets a user set (HNSW ef at query time), which Dify leaves at
+ * the store's default. `tuned` profiles set it to a measured value; scripts/measure-search-knob.ts
+ * sweeps it.
+ */
+export interface SearchKnob {
+  /** The store's name for it, e.g. `hnsw.ef_search`. */
+  readonly name: string;
+  /** What it is under Dify (the store's default), for the notes. */
+  readonly difyValue: string;
+  /** The store's `dify` profile with the knob at `value`. */
+  readonly profileWith: (value: number) => StoreProfile;
+}
+
+/**
  * Everything the harness knows about one store. One file per store registers one of these. Its
  * `name`, `local` and `docker` (ServerRecipes) are what the runtimes read.
  */
@@ -30,4 +44,5 @@ export interface StoreDefinition extends ServerRecipes {
   readonly profiles: Readonly<Record<string, StoreProfile>>;
   /** How the `dify` profile follows Dify's code, aspect by aspect (`bench stores`, the README). */
   readonly fidelity: readonly FidelityRow[];
+  readonly searchKnob?: SearchKnob;
 }

@@ -50,6 +50,15 @@ export class ChromaAdapter implements StoreAdapter {
   }
 }
 
+/** hnsw:space only where the profile sets it (Dify sets none), hnsw:search_ef only where a tuned profile does. */
+function collectionMetadata(config: ChromaConfig, metric: CollectionSpec['metric']): Record<string, string | number> | undefined {
+  const metadata: Record<string, string | number> = {
+    ...(config.space === 'spec' ? { 'hnsw:space': metric } : {}),
+    ...(config.searchEf !== undefined ? { 'hnsw:search_ef': Math.trunc(config.searchEf) } : {}),
+  };
+  return Object.keys(metadata).length > 0 ? metadata : undefined;
+}
+
 /** One HTTP client; the JS client holds no connection, so closing it only forgets it. */
 class ChromaSession implements StoreSession {
   constructor(
@@ -66,7 +75,7 @@ class ChromaSession implements StoreSession {
     const collection = new ChromaCollection(this.client, this.config, {
       name: chromaCollectionName(spec.name),
       datasetId: spec.name,
-      metadata: this.config.space === 'spec' ? { 'hnsw:space': spec.metric } : undefined,
+      metadata: collectionMetadata(this.config, spec.metric),
       maxBatch: this.maxBatch,
       server: this.server,
     });

@@ -65,14 +65,18 @@ export class PgvectorAdapter implements StoreAdapter {
   ) {}
 
   async connect(endpoint: Endpoint): Promise<StoreSession> {
-    const { efSearch } = this.config.search;
+    const { efSearch, iterativeScan } = this.config.search;
+    const startup = [
+      ...(efSearch !== undefined ? [`-c hnsw.ef_search=${Math.trunc(efSearch)}`] : []),
+      ...(iterativeScan !== undefined ? [`-c hnsw.iterative_scan=${iterativeScan}`] : []),
+    ];
     const connection: pg.ClientConfig = {
       host: endpoint.host,
       port: endpoint.ports.postgres,
       user: 'postgres',
       database: 'postgres',
       // A startup option applies to every connection before its first query.
-      ...(efSearch !== undefined ? { options: `-c hnsw.ef_search=${Math.trunc(efSearch)}` } : {}),
+      ...(startup.length > 0 ? { options: startup.join(' ') } : {}),
     };
     const pool = new pg.Pool({ ...connection, max: this.config.poolSize });
     // An idle connection that dies (server stopped or crashed) emits on the pool; without a

@@ -121,6 +121,7 @@ export class QdrantCollection implements Collection {
       with_vector: this.config.returnVectors,
       ...(filter ? { filter } : {}),
       ...(threshold !== undefined ? { score_threshold: threshold } : {}),
+      ...(this.config.hnswEf !== undefined ? { params: { hnsw_ef: Math.trunc(this.config.hnswEf) } } : {}),
     });
     return found
       .map((p) => hitOf(p, this.setup.negateScore ? -p.score : p.score, this.name))
