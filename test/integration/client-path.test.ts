@@ -74,6 +74,7 @@ describe('pgvector: the Dify client path opens a new backend per retrieval', () 
     expect(pooled).toBe(collection);
     await pooled.searchVector({ vector: vector(17), k: 5 }); // the pool's connection exists from here on
     const before = await settlesAt(sessions, await sessions());
+    expect(before).toBeGreaterThan(0); // the counter is read (a NaN would compare equal to itself)
     for (let i = 0; i < SEARCHES; i++) expect(ids(await pooled.searchVector({ vector: vector(17), k: 5 }))).toEqual(NEAREST_TO_17);
     expect(await sessions()).toBe(before);
   });
@@ -82,6 +83,7 @@ describe('pgvector: the Dify client path opens a new backend per retrieval', () 
     const dify = retrievalPath(collection, 'dify');
     const backendsBefore = await clientBackends();
     const before = await sessions();
+    expect(backendsBefore).toBeGreaterThanOrEqual(2); // the pool's connection and the monitor
     for (let i = 0; i < SEARCHES; i++) {
       expect(ids(await dify.searchVector({ vector: vector(17), k: 5 }))).toEqual(NEAREST_TO_17);
       const text = await dify.searchFullText?.({ text: 'banana', k: 10 });
@@ -128,7 +130,9 @@ describe('chroma: the Dify client path checks tenant and database per retrieval,
     const recipe = chromaStore.local;
     const profile = chromaStore.profiles.dify;
     if (!recipe || !profile) throw new Error('chroma has no local recipe or dify profile');
-    server = await startLocalServer('chroma', recipe);
+    // 1.0.0 is the version `npm ci` alone installs (the npm bindings); the requests checked here
+    // are the harness's, the same against every version.
+    server = await startLocalServer('chroma', recipe, { version: '1.0.0' });
     const port = server.endpoint.ports.http;
     if (port === undefined) throw new Error('chroma: no http port');
     proxy = await recordingProxy(port);
