@@ -20,7 +20,12 @@ import { renderCompose } from './report/compose-file.js';
 import { DEFAULT_THRESHOLDS } from './report/compare.js';
 import { runCompare } from './report/compare-command.js';
 import { writeReport } from './report/report-files.js';
+import { clientPathSection } from './report/client-path-section.js';
+import { fidelityLines } from './report/fidelity-table.js';
+import { HYBRID_FIDELITY } from './bench/hybrid/hybrid-fidelity.js';
 import { terminalProgress } from './cli/terminal-progress.js';
+import { clientOption } from './cli/client-option.js';
+import type { ClientMode } from './bench/client-mode.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
 import { TOOL_VERSION } from './version.js';
 import { cliErrorText, cliExitCode } from './cli/cli-errors.js';
@@ -121,6 +126,8 @@ withServerOptions(program.command('run'), '')
       .default(DEFAULT_CONFIG.keywordRule),
   )
   .option('--call-timeout <s>', 'seconds one store call may take before the store counts as hung', positiveNumber('--call-timeout'), DEFAULT_CONFIG.callTimeoutSeconds)
+  .addOption(clientOption())
+  .option('--no-dify-insert', "skip the second insert in Dify's indexing pattern (10 threads, hash groups per document)")
   .addOption(memoryLimitOption())
   .action(async (o: RunOptions) => {
     const { stores, plan, progress, dataset, resultsFile } = await prepare(o, '');
@@ -134,6 +141,8 @@ withServerOptions(program.command('run'), '')
       hybridRule: o.hybridRule,
       keywordRule: o.keywordRule,
       callTimeoutSeconds: o.callTimeout,
+      clientMode: o.client,
+      difyInsert: o.difyInsert,
     };
     await finish(await runBenchmark({ stores, plan, dataset, config, resultsFile, progress }), resultsFile, progress);
   });
@@ -212,11 +221,15 @@ program
   .argument('<results.json>')
   .option('--out <file>', 'write the markdown here and its charts beside it (<name>.<chart>.svg); default: stdout, no charts')
   .option('--html', 'also write <name>.html, one self-contained page (beside --out, or beside the results file)', false)
-  .action(async (file: string, o: { out?: string; html: boolean }) => {
+  .option('--client-path <other.json>', 'a run of the same stores with the other --client mode: adds a pooled vs Dify table')
+  .action(async (file: string, o: { out?: string; html: boolean; clientPath?: string }) => {
     const results = await readResults(file);
+    const appendix = o.clientPath
+      ? clientPathSection({ file, results }, { file: o.clientPath, results: await readResults(o.clientPath) })
+      : [];
     const out = o.out ?? (o.html ? file.replace(/\.json$/, '') + '.md' : undefined);
-    if (!out) return void process.stdout.write(renderMarkdown(results));
-    const { files } = await writeReport(results, out, { html: o.html });
+    if (!out) return void process.stdout.write(renderMarkdown(results, { appendix }));
+    const { files } = await writeReport(results, out, { html: o.html, appendix });
     process.stderr.write(`wrote ${files.join(', ')}\n`);
   });
 
@@ -293,7 +306,9 @@ program
         process.stdout.write(`  profile ${name}${marker}: ${profile.description}\n    ${flags.join(', ')}; metrics ${c.metrics.join('/')}\n`);
         for (const note of c.notes) process.stdout.write(`    - ${note}\n`);
       }
+      process.stdout.write(`  fidelity of the dify profile to Dify's code:\n${fidelityLines(store.fidelity).join('\n')}\n`);
     }
+    process.stdout.write(`Dify hybrid (the harness's, for every store):\n${fidelityLines(HYBRID_FIDELITY).join('\n')}\n`);
   });
 
 const datasets = program
@@ -353,6 +368,8 @@ interface RunOptions extends ServerOptions {
   hybridRule: HybridRule;
   keywordRule: KeywordRule;
   callTimeout: number;
+  client: ClientMode;
+  difyInsert: boolean;
 }
 
 interface MemoryOptions extends ServerOptions {

@@ -127,4 +127,22 @@ export interface Collection {
   searchHybrid?(q: HybridQuery): Promise<Hit[]>;
   delete(sel: DeleteSelector): Promise<void>;
   drop(): Promise<void>;
+  /**
+   * The client Dify builds for one retrieval (`--client dify`): Dify's RetrievalService makes a new
+   * `Vector(dataset)` for every vector and every full-text search, and each store's `*_vector.py`
+   * does its own setup in that constructor (a new connection pool, a readiness probe, ...). This
+   * does that setup and returns a client that answers through it; the caller closes it after the
+   * one search. Absent where Dify's code does no per-retrieval setup: the harness then searches
+   * this collection itself.
+   */
+  openRetrievalClient?(): Promise<RetrievalClient>;
+}
+
+/** The searches of one collection as one Dify retrieval's freshly built client sees them. */
+export interface RetrievalClient {
+  searchVector(q: VectorQuery): Promise<Hit[]>;
+  searchFullText?(q: TextQuery): Promise<Hit[]>;
+  searchHybrid?(q: HybridQuery): Promise<Hit[]>;
+  /** Ends what the setup opened (Dify's pool or client is dropped when the retrieval returns). */
+  close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { Capabilities, StoreAdapter } from './store-adapter.js';
 import type { ServerRecipes } from '../runtime/server-recipes.js';
 import type { SelftestProbe } from './selftest-probe.js';
+import type { FidelityRow } from './fidelity.js';
 
 /**
  * A profile is one way of configuring a store: `dify` mirrors what Dify's own vdb code does;
@@ -13,6 +14,20 @@ export interface StoreProfile {
   readonly serverEnv?: Readonly<Record<string, string>>;
   /** A fresh adapter with the profile's config; it connects any number of sessions. */
   createAdapter(): StoreAdapter;
+}
+
+/**
+ * The search-time breadth a store lets a user set (HNSW ef at query time), which Dify leaves at
+ * the store's default. `tuned` profiles set it to a measured value; scripts/measure-search-knob.ts
+ * sweeps it.
+ */
+export interface SearchKnob {
+  /** The store's name for it, e.g. `hnsw.ef_search`. */
+  readonly name: string;
+  /** What it is under Dify (the store's default), for the notes. */
+  readonly difyValue: string;
+  /** The store's `dify` profile with the knob at `value`. */
+  readonly profileWith: (value: number) => StoreProfile;
 }
 
 /**
@@ -30,4 +45,7 @@ export interface StoreDefinition extends ServerRecipes {
   readonly profiles: Readonly<Record<string, StoreProfile>>;
   /** `bench selftest`: a reference client and server-side timing; absent where none is built. */
   readonly selftest?: SelftestProbe;
+  /** How the `dify` profile follows Dify's code, aspect by aspect (`bench stores`, the README). */
+  readonly fidelity: readonly FidelityRow[];
+  readonly searchKnob?: SearchKnob;
 }

@@ -1,6 +1,7 @@
 import type { HybridRule } from './hybrid/dify-hybrid.js';
 import { DIFY_WEIGHTS, type HybridWeights } from './hybrid/dify-weighted-rerank.js';
 import type { KeywordRule } from './hybrid/keyword-extractor.js';
+import type { ClientMode } from './client-mode.js';
 
 /** Everything that shapes a run besides the dataset and the stores; recorded in results. */
 export interface BenchConfig {
@@ -17,6 +18,10 @@ export interface BenchConfig {
   readonly hybridRule: HybridRule;
   /** Which Dify release's jieba keyword extraction (see keyword-extractor.ts). */
   readonly keywordRule: KeywordRule;
+  /** How searches reach the store: one warm pooled client, or Dify's per-retrieval client (client-mode.ts). */
+  readonly clientMode: ClientMode;
+  /** Also insert every chunk as Dify's indexing runner does (workloads/dify-insert.ts), last. */
+  readonly difyInsert: boolean;
   readonly memoryIntervalMs: number;
   /** Seconds of idle sampling after the server is up, before any data goes in. */
   readonly idleSeconds: number;
@@ -37,6 +42,8 @@ export const DEFAULT_CONFIG: BenchConfig = {
   hybridWeights: DIFY_WEIGHTS,
   hybridRule: 'dify-current',
   keywordRule: 'dify-current',
+  clientMode: 'pooled',
+  difyInsert: true,
   memoryIntervalMs: 250,
   idleSeconds: 2,
   // Generous: a 100-doc batch or one search takes well under a second on every store here; a

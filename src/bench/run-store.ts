@@ -10,6 +10,7 @@ import { capabilitiesRecord, newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
 import { guardCollection, withCallTimeout } from './call-timeout.js';
 import { runInsert } from './workloads/insert.js';
+import { runDifyInsert } from './workloads/dify-insert.js';
 import { runConcurrency } from './workloads/concurrency.js';
 import { runDelete } from './workloads/delete.js';
 import {
@@ -20,6 +21,7 @@ import {
   runVectorSearch,
 } from './workloads/search-workloads.js';
 import type { WorkloadContext } from './workloads/workload-context.js';
+import { retrievalPath } from './workloads/retrieval-path.js';
 
 export interface StoreRunRequest {
   readonly selection: StoreSelection;
@@ -132,7 +134,8 @@ async function measureWorkloads(
   const ctx: WorkloadContext = {
     store: selection.definition.name,
     capabilities: session.capabilities,
-    collection,
+    // Searches go through Dify's per-retrieval client in `--client dify`; the rest stays pooled.
+    collection: retrievalPath(collection, config.clientMode),
     dataset,
     config,
     progress,
@@ -167,6 +170,10 @@ async function measureWorkloads(
   w.nativeHybrid = await step('search', () => runNativeHybrid(ctx), failed);
   w.concurrency = await step('concurrent', () => runConcurrency(ctx), failed);
   w.delete = await step('delete', () => runDelete(ctx), failed);
+  if (config.difyInsert) {
+    const scratch = { name: `vdb_bench_${Date.now().toString(36)}_dify_insert`, dims: dataset.manifest.dims, metric: dataset.manifest.metric };
+    w.difyInsert = await step('dify-insert', () => runDifyInsert(ctx, () => session.createCollection(scratch)), failed);
+  }
   run.phase = 'drop';
   await collection.drop();
 }

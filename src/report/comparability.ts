@@ -1,4 +1,5 @@
 import type { Results, StoreResult } from '../bench/results/results-schema.js';
+import { clientModeOf } from '../bench/client-mode.js';
 
 /** A results file with the name it was read from, so a problem can name the file. */
 export interface NamedResults {
@@ -12,7 +13,12 @@ export function storeKey(s: StoreResult): string {
 }
 
 /** The settings that shape the timed workloads; the runtime too (local and docker differ). */
-const SETTINGS = ['runtime', 'batchSize', 'warmupQueries', 'kValues', 'concurrencyLevels', 'concurrencySeconds', 'hybridWeights', 'hybridRule', 'keywordRule'] as const;
+const SETTINGS = ['runtime', 'batchSize', 'warmupQueries', 'kValues', 'concurrencyLevels', 'concurrencySeconds', 'hybridWeights', 'hybridRule', 'keywordRule', 'clientMode'] as const;
+
+/** A setting as compared: a file from before the client mode existed measured the pooled path. */
+function settingOf(config: Results['config'], key: (typeof SETTINGS)[number]): string {
+  return JSON.stringify(key === 'clientMode' ? clientModeOf(config) : config[key]);
+}
 
 /**
  * Why two sides cannot be compared, one line per difference: another dataset, other workload
@@ -39,8 +45,8 @@ export function comparabilityProblems(baseline: readonly NamedResults[], current
       );
     }
     for (const key of SETTINGS) {
-      const a = JSON.stringify(ref.config[key]);
-      const b = JSON.stringify(r.config[key]);
+      const a = settingOf(ref.config, key);
+      const b = settingOf(r.config, key);
       if (a !== b) problems.push(`workload setting ${key}: ${a} in ${reference.file}, ${b} in ${other.file}`);
     }
     for (const s of r.stores) {

@@ -4,6 +4,7 @@ import { mib, ms, rate, ratio, seconds } from './format.js';
 import { summaryTable } from './summary.js';
 import { publishableCommand, storeLabel } from './store-label.js';
 import { CLIENT_SATURATED_FRACTION, clientSaturated } from '../bench/metrics/client-cpu.js';
+import { clientModeLabel, clientModeOf } from '../bench/client-mode.js';
 
 type Cell = string;
 const NOT_SUPPORTED = 'not supported';
@@ -20,6 +21,8 @@ export interface ChartLink {
 export interface MarkdownOptions {
   /** Charts written beside the markdown; none when the report goes to stdout. */
   readonly charts?: readonly ChartLink[];
+  /** Sections rendered from other runs (e.g. the client-path comparison), placed before Environment. */
+  readonly appendix?: readonly string[];
 }
 
 /**
@@ -32,11 +35,14 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
   const header = ['', ...stores.map(columnName)];
   const table = (rows: Cell[][]): string => markdownTable([header, ...rows], { align: ['l', ...stores.map(() => 'r')] });
   const d = results.dataset;
+  // Every latency depends on how searches reached the store: the mode heads the report and
+  // captions each latency table, so a table quoted alone still says it.
+  const client = clientModeLabel(clientModeOf(results.config));
   const intro = [
     `# vdb-bench: ${results.runId}`,
     '',
     `Dataset **${d.name}**: ${d.count} chunks × ${d.dims} dims (${d.metric}), ${d.queries} queries. ` +
-      `Runtime: ${results.config.runtime}. Started ${results.startedAt}.`,
+      `Runtime: ${results.config.runtime}. Client: ${client}. Started ${results.startedAt}.`,
     '',
   ];
   const leastMemory = stores.some((s) => s.leastMemory) ? leastMemorySection(stores, table) : [];
@@ -64,7 +70,7 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
     '',
   ];
   for (const [index, k] of results.config.kValues.entries()) {
-    parts.push(`## Vector search, k=${k}`, '', table(searchRows(stores, (s) => s.workloads.vector?.[index], `recall@${k}`)), '');
+    parts.push(`## Vector search, k=${k} (${client})`, '', table(searchRows(stores, (s) => s.workloads.vector?.[index], `recall@${k}`)), '');
   }
   const sections: Array<[string, (s: StoreResult) => SearchResult | undefined, string | undefined]> = [
     ['Vector search filtered by document_id, k=10', (s) => s.workloads.filteredVector, 'recall@10'],
@@ -79,14 +85,14 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
   for (const [title, pick, recallLabel] of sections) {
     const unsupported = stores.every((s) => pick(s)?.status === 'unsupported');
     parts.push(
-      `## ${title}`,
+      `## ${title} (${client})`,
       '',
       unsupported ? 'Not supported by any store in this run.' : table(searchRows(stores, pick, recallLabel)),
       '',
     );
   }
   parts.push(
-    `## Concurrent vector search, k=4, ${results.config.concurrencySeconds} s per level: QPS (p99 ms)`,
+    `## Concurrent vector search, k=4, ${results.config.concurrencySeconds} s per level, ${client}: QPS (p99 ms)`,
     '',
     table(concurrencyRows(stores, results.config.concurrencyLevels)),
     '',
@@ -101,6 +107,7 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
     '',
     ...leastMemory,
     ...knowledgeBases,
+    ...(options.appendix ?? []),
     ...environment(results),
   );
   return `${parts.join('\n')}\n`;
@@ -124,8 +131,28 @@ function insertRows(stores: readonly StoreResult[]): Cell[][] {
     ['insert time (s)', ...stores.map((s) => cell(s, (r) => seconds(r.insertSeconds)))],
     ['until searchable (s)', ...stores.map((s) => cell(s, (r) => seconds(r.searchableSeconds)))],
     [`batch p50 / p99 (ms)`, ...stores.map((s) => cell(s, (r) => `${ms(r.batchLatency.p50Ms)} / ${ms(r.batchLatency.p99Ms)}`))],
+    ...difyInsertRows(stores),
     ['server start (s)', ...stores.map((s) => (s.server ? seconds(s.server.startSeconds) : DASH))],
     ['data on disk (MiB)', ...stores.map((s) => (s.server?.dataBytes !== undefined ? mib(s.server.dataBytes) : DASH))],
+  ];
+}
+
+/**
+ * Dify's indexing pattern beside the sequential batches, when the run measured it: docs/s, and
+ * per group (one of Dify's threads) p50 / p99.
+ */
+function difyInsertRows(stores: readonly StoreResult[]): Cell[][] {
+  const first = stores.map((s) => s.workloads.difyInsert).find((r) => r?.status === 'ok');
+  if (!stores.some((s) => s.workloads.difyInsert)) return [];
+  const cell = (s: StoreResult, f: (r: Extract<NonNullable<StoreResult['workloads']['difyInsert']>, { status: 'ok' }>) => string): Cell => {
+    const r = s.workloads.difyInsert;
+    if (!r) return DASH;
+    return r.status === 'ok' ? f(r) : r.status === 'failed' ? FAILED : NOT_SUPPORTED;
+  };
+  const threads = first?.status === 'ok' ? first.threads : 10;
+  return [
+    [`docs/s, Dify's indexing (${threads} threads, hash groups per document)`, ...stores.map((s) => cell(s, (r) => rate(r.docsPerSecond)))],
+    ["Dify's indexing: group p50 / p99 (ms)", ...stores.map((s) => cell(s, (r) => `${ms(r.groupLatency.p50Ms)} / ${ms(r.groupLatency.p99Ms)}`))],
   ];
 }
 

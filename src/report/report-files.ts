@@ -17,11 +17,11 @@ export interface RenderedReport {
  * The whole report of a results file: markdown linking `<stem>.<chart>.svg` beside it, the SVGs,
  * and the self-contained HTML. Pure in its input: the same results and stem give the same bytes.
  */
-export async function renderReport(results: Results, stem: string): Promise<RenderedReport> {
+export async function renderReport(results: Results, stem: string, appendix: readonly string[] = []): Promise<RenderedReport> {
   const specs = chartSpecs(results);
   const charts: RenderedChart[] = [];
   for (const c of specs) charts.push({ file: `${stem}.${c.id}.svg`, svg: await renderSvg(c.spec) });
-  const markdown = renderMarkdown(results, { charts: specs.map((c, i) => ({ title: c.title, file: charts[i]?.file ?? '' })) });
+  const markdown = renderMarkdown(results, { charts: specs.map((c, i) => ({ title: c.title, file: charts[i]?.file ?? '' })), appendix });
   return { markdown, charts, html: renderHtml(`vdb-bench: ${results.runId}`, markdown, charts) };
 }
 
@@ -34,10 +34,14 @@ export interface WrittenReport {
  * Writes `file.md` with its charts beside it, and `file.html` too when asked. Returns the
  * markdown (to print) and every file written.
  */
-export async function writeReport(results: Results, markdownFile: string, options: { readonly html: boolean }): Promise<WrittenReport> {
+export async function writeReport(
+  results: Results,
+  markdownFile: string,
+  options: { readonly html: boolean; readonly appendix?: readonly string[] },
+): Promise<WrittenReport> {
   const dir = dirname(markdownFile);
   const stem = basename(markdownFile).replace(/\.md$/, '');
-  const report = await renderReport(results, stem);
+  const report = await renderReport(results, stem, options.appendix);
   await mkdir(dir, { recursive: true });
   const files: string[] = [];
   for (const c of report.charts) {

@@ -52,6 +52,12 @@ describe('bench CLI (no store needed)', () => {
     expect(r.stderr).toContain('--batch-size: "ten" is not a positive integer');
   });
 
+  it('rejects an unknown --client mode with exit 2, naming the flag and the modes', async () => {
+    const r = await bench('run', '--client', 'fast');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('bench: --client: "fast" is not a client mode; use pooled or dify');
+  });
+
   it('checks and lists datasets', async () => {
     const check = await bench('datasets', 'check', join(dir, 'good'));
     expect(check.stdout).toContain('valid (20 docs, 3 queries');

@@ -167,6 +167,18 @@ describe('comparabilityProblems', () => {
     ]);
     expect(comparabilityProblems(named('base', [run(1)]), named('head', [run(2)]))).toEqual([]);
   });
+
+  it("pooled and Dify's client path are not comparable; a file from before the mode counts as pooled", () => {
+    const withMode = (clientMode: 'pooled' | 'dify' | undefined): Results => {
+      const r = run(1);
+      const { clientMode: _ignored, ...config } = r.config;
+      return { ...r, config: clientMode === undefined ? config : { ...config, clientMode } };
+    };
+    expect(comparabilityProblems(named('base', [withMode(undefined)]), named('head', [withMode('dify')]))).toEqual([
+      'workload setting clientMode: "pooled" in base-1.json, "dify" in head-1.json',
+    ]);
+    expect(comparabilityProblems(named('base', [withMode(undefined)]), named('head', [withMode('pooled')]))).toEqual([]);
+  });
 });
 
 describe('benchmarkExport (github-action-benchmark custom JSON)', () => {

@@ -37,8 +37,49 @@ describe('renderMarkdown', () => {
 
   it('collapses a section no store supports into one line', () => {
     const onlyOk: Results = { ...results, stores: [okStore] };
-    const native = renderMarkdown(onlyOk).split('## Native hybrid, k=10')[1] ?? '';
+    const native = renderMarkdown(onlyOk).split('## Native hybrid, k=10 (pooled client)')[1] ?? '';
     expect(native.trimStart().startsWith('Not supported by any store in this run.')).toBe(true);
+  });
+
+  it('names the client mode in the header and in every latency caption; a file without one is pooled', () => {
+    expect(md).toContain('Runtime: local. Client: pooled client. Started');
+    expect(md).toContain('## Vector search, k=4 (pooled client)\n');
+    expect(md).toContain('## Full-text search, k=10 (pooled client)\n');
+    expect(md).toContain('## Concurrent vector search, k=4, 5 s per level, pooled client: QPS (p99 ms)\n');
+    const dify = renderMarkdown({ ...results, config: { ...results.config, clientMode: 'dify' } });
+    expect(dify).toContain("Client: Dify's per-retrieval client. Started");
+    expect(dify).toContain("## Vector search, k=10 (Dify's per-retrieval client)\n");
+    expect(dify).toContain("## Dify hybrid (0.7 vector + 0.3 keyword), k=10 (Dify's per-retrieval client)\n");
+  });
+
+  it("puts Dify's indexing pattern beside the batches when the run measured it", () => {
+    expect(md).not.toContain("Dify's indexing");
+    const withDify: Results = {
+      ...results,
+      stores: [
+        {
+          ...okStore,
+          workloads: {
+            ...okStore.workloads,
+            difyInsert: {
+              status: 'ok',
+              docs: 3000,
+              documents: 300,
+              groups: 2900,
+              threads: 10,
+              insertSeconds: 4,
+              docsPerSecond: 750,
+              searchableSeconds: 0,
+              groupLatency: { count: 2900, meanMs: 9, p50Ms: 8, p95Ms: 20, p99Ms: 31.5, maxMs: 40, histogram: '' },
+            },
+          },
+        },
+        ...results.stores.slice(1),
+      ],
+    };
+    const rendered = renderMarkdown(withDify).split('\n');
+    expect(rendered).toContain("| docs/s, Dify's indexing (10 threads, hash groups per document) |            750 |      – |");
+    expect(rendered).toContain("| Dify's indexing: group p50 / p99 (ms)                          |    8.00 / 31.5 |      – |");
   });
 
   it('renders concurrency, delete and memory per phase', () => {

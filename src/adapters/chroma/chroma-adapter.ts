@@ -43,10 +43,20 @@ export class ChromaAdapter implements StoreAdapter {
         space: this.config.space === 'dify' ? 'Chroma default (l2), as Dify' : 'hnsw:space from the dataset metric',
         scoreThreshold: this.config.scoreThreshold ?? 'none',
         collectionLookupPerCall: this.config.lookUpCollectionPerCall,
+        difyClient: 'a new HttpClient per retrieval (GET tenant, GET database), then get_or_create_collection',
       },
     };
-    return new ChromaSession(client, info, this.capabilities, this.config, maxBatch);
+    return new ChromaSession(client, info, this.capabilities, this.config, maxBatch, { host: endpoint.host, port });
   }
+}
+
+/** hnsw:space only where the profile sets it (Dify sets none), hnsw:search_ef only where a tuned profile does. */
+function collectionMetadata(config: ChromaConfig, metric: CollectionSpec['metric']): Record<string, string | number> | undefined {
+  const metadata: Record<string, string | number> = {
+    ...(config.space === 'spec' ? { 'hnsw:space': metric } : {}),
+    ...(config.searchEf !== undefined ? { 'hnsw:search_ef': Math.trunc(config.searchEf) } : {}),
+  };
+  return Object.keys(metadata).length > 0 ? metadata : undefined;
 }
 
 /** One HTTP client; the JS client holds no connection, so closing it only forgets it. */
@@ -57,6 +67,7 @@ class ChromaSession implements StoreSession {
     readonly capabilities: Capabilities,
     private readonly config: ChromaConfig,
     private readonly maxBatch: number,
+    private readonly server: { readonly host: string; readonly port: number },
   ) {}
 
   /** As Dify: get_or_create_collection, with hnsw:space only where the profile sets it. */
@@ -64,8 +75,9 @@ class ChromaSession implements StoreSession {
     const collection = new ChromaCollection(this.client, this.config, {
       name: chromaCollectionName(spec.name),
       datasetId: spec.name,
-      metadata: this.config.space === 'spec' ? { 'hnsw:space': spec.metric } : undefined,
+      metadata: collectionMetadata(this.config, spec.metric),
       maxBatch: this.maxBatch,
+      server: this.server,
     });
     await collection.open();
     return collection;

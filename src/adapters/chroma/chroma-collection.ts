@@ -1,5 +1,5 @@
-import type { ChromaClient, Collection as ChromaHandle, CollectionMetadata, Where } from 'chromadb';
-import type { Collection, DeleteSelector, Doc, Hit, TextQuery, VectorQuery } from '../store-adapter.js';
+import { ChromaClient, type Collection as ChromaHandle, type CollectionMetadata, type Where } from 'chromadb';
+import type { Collection, DeleteSelector, Doc, Hit, RetrievalClient, TextQuery, VectorQuery } from '../store-adapter.js';
 import type { ChromaConfig } from './chroma-config.js';
 import { containsAnyWord } from './chroma-full-text.js';
 import { chromaMetadata } from './chroma-metadata.js';
@@ -15,7 +15,12 @@ export interface ChromaCollectionPlace {
   readonly metadata: CollectionMetadata | undefined;
   /** Rows per upsert/delete, as the server allows. */
   readonly maxBatch: number;
+  /** The server, for the client Dify builds per retrieval (openRetrievalClient). */
+  readonly server: { readonly host: string; readonly port: number };
 }
+
+const DEFAULT_TENANT = 'default_tenant';
+const DEFAULT_DATABASE = 'default_database';
 
 /**
  * One Chroma collection, used as Dify's chroma_vector.py uses it: upsert of
@@ -118,6 +123,29 @@ export class ChromaCollection implements Collection {
   async drop(): Promise<void> {
     await this.client.deleteCollection({ name: this.name });
     this.handle = undefined;
+  }
+
+  /**
+   * The client Dify builds per retrieval: ChromaVector.__init__ (api/providers/vdb/vdb-chroma/src/
+   * dify_vdb_chroma/chroma_vector.py) calls `chromadb.HttpClient(...)` for every Vector, and
+   * chromadb 0.5.20's Client constructor validates its tenant and database on the server
+   * (`_validate_tenant_database`: GET tenant, GET database) before the first call; the search then
+   * resolves the collection with get_or_create_collection, as every Dify call does. The Python
+   * client shares one HTTP session per host (SharedSystemClient), so no new TCP connection; neither
+   * does this (Node's fetch pool). A fresh collection handle over a fresh client does the rest.
+   */
+  async openRetrievalClient(): Promise<RetrievalClient> {
+    const { host, port } = this.place.server;
+    const base = `http://${host}:${port}/api/v2/tenants/${DEFAULT_TENANT}`;
+    for (const url of [base, `${base}/databases/${DEFAULT_DATABASE}`]) {
+      const res = await fetch(url, { signal: AbortSignal.timeout(SEARCHABLE_TIMEOUT_MS) });
+      const body = await res.text();
+      if (!res.ok) throw new Error(`chroma: GET ${url} answered ${res.status}: ${body.slice(0, 200)}`);
+    }
+    const fresh = new ChromaCollection(new ChromaClient({ host, port, ssl: false }), this.config, this.place);
+    const client: RetrievalClient = { searchVector: (q) => fresh.searchVector(q), close: async () => {} };
+    const { searchFullText } = fresh;
+    return searchFullText ? { ...client, searchFullText } : client;
   }
 
   /**

@@ -19,6 +19,8 @@ export interface ChromaConfig {
   readonly lookUpCollectionPerCall: boolean;
   /** Answer searchFullText with a `whereDocument` substring filter (Dify returns [] instead). */
   readonly substringFullText: boolean;
+  /** `hnsw:search_ef` in the collection's metadata; undefined leaves Chroma's default (10 on 0.5.20), as Dify. */
+  readonly searchEf?: number;
 }
 
 export const DIFY_CONFIG: ChromaConfig = {

@@ -1,5 +1,6 @@
 import type { Capabilities } from '../store-adapter.js';
-import type { StoreDefinition } from '../store-definition.js';
+import { CHROMA_FIDELITY } from './chroma-fidelity.js';
+import type { SearchKnob, StoreDefinition, StoreProfile } from '../store-definition.js';
 import { ChromaAdapter } from './chroma-adapter.js';
 import { DIFY_CONFIG, NATIVE_CONFIG } from './chroma-config.js';
 import { chromaLocalRecipe } from './chroma-local-recipe.js';
@@ -52,10 +53,32 @@ const nativeCapabilities: Capabilities = {
   ],
 };
 
+/** The dify profile with hnsw:search_ef at `searchEf` (Dify's default space and score threshold kept). */
+function tunedProfile(searchEf: number): StoreProfile {
+  const capabilities: Capabilities = {
+    ...difyCapabilities,
+    notes: [
+      `Tuned, not Dify: as the dify profile, with hnsw:search_ef=${searchEf} in the collection's metadata ` +
+        '(Dify sets none: 10 on 0.5.20, 100 on 1.x); Dify\'s default space and score threshold stay.',
+      ...difyCapabilities.notes.filter((n) => n !== SEARCH_EF),
+    ],
+  };
+  const config = { ...DIFY_CONFIG, searchEf };
+  return {
+    description: `Dify's collection and queries with hnsw:search_ef=${searchEf} (search breadth tuned)`,
+    capabilities,
+    createAdapter: () => new ChromaAdapter(capabilities, config),
+  };
+}
+
+const searchKnob: SearchKnob = { name: 'hnsw:search_ef', difyValue: 'unset (0.5.20: 10; 1.x: 100)', profileWith: tunedProfile };
+
 export const chromaStore: StoreDefinition = {
   name: 'chroma',
   description: 'Chroma over its v2 HTTP API (chromadb JS client)',
   defaultProfile: 'dify',
+  searchKnob,
+  fidelity: CHROMA_FIDELITY,
   profiles: {
     dify: {
       description: "What Dify's chroma_vector.py does: default space, score 1 − distance, no full text",

@@ -1,5 +1,6 @@
 import type { Capabilities } from '../store-adapter.js';
-import type { StoreDefinition } from '../store-definition.js';
+import { OCEANBASE_FIDELITY } from './oceanbase-fidelity.js';
+import type { SearchKnob, StoreDefinition, StoreProfile } from '../store-definition.js';
 import { OceanbaseAdapter } from './oceanbase-adapter.js';
 import { DIFY_CONFIG, NATIVE_CONFIG } from './oceanbase-config.js';
 import { oceanbaseLocalRecipe } from './oceanbase-local-recipe.js';
@@ -70,12 +71,34 @@ const nativeCapabilities: Capabilities = {
   ],
 };
 
+/** The dify profile with ob_hnsw_ef_search at `efSearch` on every connection. */
+function tunedProfile(efSearch: number): StoreProfile {
+  const capabilities: Capabilities = {
+    ...difyCapabilities,
+    notes: [
+      `Tuned, not Dify: as the dify profile, with ob_hnsw_ef_search=${efSearch} set on every connection ` +
+        '(Dify\'s OCEANBASE_HNSW_EF_SEARCH=-1 leaves the server\'s 64).',
+      ...difyCapabilities.notes,
+    ],
+  };
+  const config = { ...DIFY_CONFIG, efSearch };
+  return {
+    description: `Dify's table and queries with ob_hnsw_ef_search=${efSearch} (search breadth tuned)`,
+    capabilities,
+    createAdapter: () => new OceanbaseAdapter(capabilities, config),
+  };
+}
+
+const searchKnob: SearchKnob = { name: 'ob_hnsw_ef_search', difyValue: "the server's 64 (OCEANBASE_HNSW_EF_SEARCH=-1)", profileWith: tunedProfile };
+
 export const oceanbaseStore: StoreDefinition = {
   name: 'oceanbase',
   // Dify's newer VECTOR_STORE name for OceanBase's lite single-node build, which is what runs here.
   aliases: ['seekdb'],
   description: 'OceanBase / seekdb over the MySQL protocol (mysql2 client), SQL as Dify\'s oceanbase_vector.py issues it',
   defaultProfile: 'dify',
+  searchKnob,
+  fidelity: OCEANBASE_FIDELITY,
   profiles: {
     dify: {
       description:

@@ -1,4 +1,4 @@
-import mysql, { type Pool, type RowDataPacket } from 'mysql2/promise';
+import mysql, { type Connection, type ConnectionOptions, type Pool, type RowDataPacket } from 'mysql2/promise';
 import type {
   Capabilities,
   Collection,
@@ -37,6 +37,7 @@ import {
   parseObVersion,
   versionAtLeast,
 } from './oceanbase-version.js';
+import { openObVecRetrievalClient } from './oceanbase-retrieval-client.js';
 
 const SEARCHABLE_TIMEOUT_MS = 120_000;
 /** pyobvector's refresh_index default: the delta buffer is merged only past this many rows. */
@@ -76,12 +77,8 @@ export class OceanbaseAdapter implements StoreAdapter {
     } finally {
       await setup.end().catch(() => undefined);
     }
-    const pool = mysql.createPool({
-      ...base,
-      database: this.config.database,
-      connectionLimit: this.config.poolSize,
-      charset: 'utf8mb4',
-    });
+    const connection: ConnectionOptions = { ...base, database: this.config.database, charset: 'utf8mb4' };
+    const pool = mysql.createPool({ ...connection, connectionLimit: this.config.poolSize });
     const efSearch = this.config.efSearch;
     if (efSearch !== undefined) {
       pool.on('connection', (conn) => {
@@ -91,7 +88,7 @@ export class OceanbaseAdapter implements StoreAdapter {
     try {
       const metadataIndex = this.config.metadataIndex ? await probeMetadataIndex(pool) : 'off';
       const info = await readInfo(pool, version, this.config, metadataIndex);
-      return new OceanbaseSession(pool, info, this.capabilities, this.config, metadataIndex === METADATA_INDEX_CREATED);
+      return new OceanbaseSession(pool, connection, info, this.capabilities, this.config, metadataIndex === METADATA_INDEX_CREATED);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
@@ -103,6 +100,8 @@ export class OceanbaseAdapter implements StoreAdapter {
 class OceanbaseSession implements StoreSession {
   constructor(
     private readonly pool: Pool,
+    /** What each pooled connection is opened with; Dify's per-retrieval ObVecClient too. */
+    private readonly connection: ConnectionOptions,
     readonly info: StoreInfo,
     readonly capabilities: Capabilities,
     private readonly config: OceanbaseConfig,
@@ -115,7 +114,7 @@ class OceanbaseSession implements StoreSession {
     const { pool, config } = this;
     const table = oceanbaseTableName(spec.name);
     const metric: Metric = config.metric === 'l2' ? 'l2' : spec.metric;
-    const collection = new OceanbaseCollection(pool, config, table, metric, spec.name);
+    const collection = new OceanbaseCollection(pool, config, table, metric, spec.name, this.connection);
     const [exists] = await pool.query<RowDataPacket[]>(
       'SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?',
       [table],
@@ -160,6 +159,9 @@ class OceanbaseCollection implements Collection {
     readonly name: string,
     private readonly metric: Metric,
     private readonly datasetId: string,
+    private readonly connection: ConnectionOptions,
+    /** Where searches run: the pool, or one retrieval's own connection (openRetrievalClient). */
+    private readonly searchDb: Connection = pool,
   ) {
     this.quoted = quoteIdentifier(name);
     if (config.fullText) this.searchFullText = (q) => this.fullTextSearch(q);
@@ -221,7 +223,7 @@ class OceanbaseCollection implements Collection {
     const metric = METRIC_SQL[this.metric];
     const literal = vectorLiteral(q.vector);
     const filter = documentFilter(q.documentIds);
-    const [rows] = await this.pool.query<SearchRow[]>(
+    const [rows] = await this.searchDb.query<SearchRow[]>(
       `SELECT text, metadata, ${metric.fn}(vector, ?) AS value FROM ${this.quoted}` +
         `${filter.sql ? ` WHERE ${filter.sql}` : ''} ORDER BY ${metric.fn}(vector, ?) APPROXIMATE LIMIT ${limit(q.k)}`,
       [literal, ...filter.params, literal],
@@ -250,11 +252,21 @@ class OceanbaseCollection implements Collection {
     await this.pool.query(`DROP TABLE IF EXISTS ${this.quoted}`);
   }
 
+  /** Dify's per-retrieval ObVecClient and table check (oceanbase-retrieval-client.ts), searching this table. */
+  openRetrievalClient() {
+    return openObVecRetrievalClient(
+      this.connection,
+      this.name,
+      { efSearch: this.config.efSearch, hybridCheck: this.config.fullText },
+      (db) => new OceanbaseCollection(this.pool, this.config, this.name, this.metric, this.datasetId, this.connection, db),
+    );
+  }
+
   /** Dify's search_by_full_text: MATCH … AGAINST in natural-language mode, score > 0, best first. */
   private async fullTextSearch(q: TextQuery): Promise<Hit[]> {
     if (q.documentIds?.length === 0) return [];
     const filter = documentFilter(q.documentIds);
-    const [rows] = await this.pool.query<SearchRow[]>(
+    const [rows] = await this.searchDb.query<SearchRow[]>(
       `SELECT text, metadata, MATCH (text) AGAINST (?) AS value FROM ${this.quoted} ` +
         `WHERE MATCH (text) AGAINST (?) > 0${filter.sql ? ` AND ${filter.sql}` : ''} ` +
         `ORDER BY value DESC LIMIT ${limit(q.k)}`,
@@ -265,7 +277,7 @@ class OceanbaseCollection implements Collection {
 
   private async hybridSearch(q: HybridQuery): Promise<Hit[]> {
     if (q.documentIds?.length === 0) return [];
-    const [rows] = await this.pool.query<RowDataPacket[]>(
+    const [rows] = await this.searchDb.query<RowDataPacket[]>(
       'SELECT DBMS_HYBRID_SEARCH.SEARCH(?, ?) AS result',
       [this.name, JSON.stringify(hybridSearchBody(q))],
     );
@@ -346,6 +358,8 @@ async function readInfo(
       memoryBudget: (await parameter(pool, 'memory_budget')) ?? 'n/a',
       scoreThreshold: config.scoreThreshold ?? 'none',
       poolSize: config.poolSize,
+      difyClient:
+        'a new connection per retrieval with ObVecClient\'s setup (table reflection, OB_VERSION, check_table_exists, version_comment)',
     },
   };
 }

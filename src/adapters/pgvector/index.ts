@@ -1,5 +1,6 @@
 import type { Capabilities } from '../store-adapter.js';
-import type { StoreDefinition } from '../store-definition.js';
+import { PGVECTOR_FIDELITY } from './pgvector-fidelity.js';
+import type { SearchKnob, StoreDefinition, StoreProfile } from '../store-definition.js';
 import { PgvectorAdapter } from './pgvector-adapter.js';
 import { DIFY_PGVECTOR_CONFIG } from './pgvector-config.js';
 import { pgvectorLocalRecipe } from './pgvector-local-recipe.js';
@@ -21,10 +22,32 @@ const difyCapabilities: Capabilities = {
   ],
 };
 
+/** The dify profile with hnsw.ef_search at `efSearch` and pgvector 0.8's iterative scan for filtered queries. */
+function tunedProfile(efSearch: number): StoreProfile {
+  const capabilities: Capabilities = {
+    ...difyCapabilities,
+    notes: [
+      `Tuned, not Dify: as the dify profile, with hnsw.ef_search=${efSearch} (Dify leaves 40) and ` +
+        'hnsw.iterative_scan=relaxed_order, so a document_id filter keeps scanning HNSW until it has k rows.',
+      ...difyCapabilities.notes.filter((n) => !n.startsWith('The document_id filter')),
+    ],
+  };
+  const config = { ...DIFY_PGVECTOR_CONFIG, search: { ...DIFY_PGVECTOR_CONFIG.search, efSearch, iterativeScan: 'relaxed_order' as const } };
+  return {
+    description: `Dify's table and queries with hnsw.ef_search=${efSearch} and iterative scan (search breadth tuned)`,
+    capabilities,
+    createAdapter: () => new PgvectorAdapter(capabilities, config),
+  };
+}
+
+const searchKnob: SearchKnob = { name: 'hnsw.ef_search (+ iterative_scan relaxed_order)', difyValue: '40, iterative scan off', profileWith: tunedProfile };
+
 export const pgvectorStore: StoreDefinition = {
   name: 'pgvector',
   description: "PostgreSQL + pgvector as Dify's pgvector.py uses it (node-postgres client)",
   defaultProfile: 'dify',
+  fidelity: PGVECTOR_FIDELITY,
+  searchKnob,
   profiles: {
     dify: {
       description: "Dify's table, HNSW index and queries",

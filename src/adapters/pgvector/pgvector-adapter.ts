@@ -29,6 +29,7 @@ import {
 } from './pgvector-sql.js';
 import { PgvectorVectorQuery } from './pgvector-vector-query.js';
 import { npmPackageVersion } from '../../project-paths.js';
+import { openPgvectorRetrievalClient, type Queryable } from './pgvector-retrieval-client.js';
 
 interface Row {
   meta: { doc_id: string };
@@ -64,22 +65,26 @@ export class PgvectorAdapter implements StoreAdapter {
   ) {}
 
   async connect(endpoint: Endpoint): Promise<StoreSession> {
-    const { efSearch } = this.config.search;
-    const pool = new pg.Pool({
+    const { efSearch, iterativeScan } = this.config.search;
+    const startup = [
+      ...(efSearch !== undefined ? [`-c hnsw.ef_search=${Math.trunc(efSearch)}`] : []),
+      ...(iterativeScan !== undefined ? [`-c hnsw.iterative_scan=${iterativeScan}`] : []),
+    ];
+    const connection: pg.ClientConfig = {
       host: endpoint.host,
       port: endpoint.ports.postgres,
       user: 'postgres',
       database: 'postgres',
-      max: this.config.poolSize,
-      // A startup option applies to every pooled connection before its first query.
-      ...(efSearch !== undefined ? { options: `-c hnsw.ef_search=${Math.trunc(efSearch)}` } : {}),
-    });
+      // A startup option applies to every connection before its first query.
+      ...(startup.length > 0 ? { options: startup.join(' ') } : {}),
+    };
+    const pool = new pg.Pool({ ...connection, max: this.config.poolSize });
     // An idle connection that dies (server stopped or crashed) emits on the pool; without a
     // listener that would end the process. The next query fails and reports it instead.
     pool.on('error', () => undefined);
     try {
       const info = await readInfo(pool, this.config);
-      return new PgvectorSession(pool, info, this.capabilities, this.config);
+      return new PgvectorSession(pool, connection, info, this.capabilities, this.config);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
@@ -91,6 +96,8 @@ export class PgvectorAdapter implements StoreAdapter {
 class PgvectorSession implements StoreSession {
   constructor(
     private readonly pool: pg.Pool,
+    /** What each of the pool's connections is opened with; Dify's per-retrieval connection too. */
+    private readonly connection: pg.ClientConfig,
     readonly info: StoreInfo,
     readonly capabilities: Capabilities,
     private readonly config: PgvectorConfig,
@@ -102,7 +109,7 @@ class PgvectorSession implements StoreSession {
     // As Dify: the index exists before the first insert, so every insert maintains it.
     const index = createIndexSql(table, spec.dims, spec.metric, this.config.index);
     if (index) await this.pool.query(index);
-    return new PgvectorCollection(this.pool, table, spec.name, spec.metric, this.config);
+    return new PgvectorCollection(this.pool, table, spec.name, spec.metric, this.config, this.connection);
   }
 
   async close(): Promise<void> {
@@ -121,6 +128,9 @@ class PgvectorCollection implements Collection {
     private readonly datasetId: string,
     private readonly metric: Metric,
     private readonly config: PgvectorConfig,
+    private readonly connection: pg.ClientConfig,
+    /** Where searches run: the pool, or one retrieval's own connection (openRetrievalClient). */
+    private readonly searchDb: Queryable = pool,
   ) {
     this.vectorQuery = new PgvectorVectorQuery(name, metric);
   }
@@ -158,7 +168,7 @@ class PgvectorCollection implements Collection {
 
   async searchVector(q: VectorQuery): Promise<Hit[]> {
     const { metric } = this;
-    const rows = await this.vectorQuery.rows(this.pool, q);
+    const rows = await this.vectorQuery.rows(this.searchDb, q);
     const threshold = this.config.search.scoreThreshold;
     const hits = rows.map((r) => ({ id: r.meta.doc_id, score: METRIC_SQL[metric].score(Number(r.distance)), text: r.text }));
     // Dify's score_threshold is a cosine-similarity notion (`if score >= score_threshold`).
@@ -179,8 +189,16 @@ class PgvectorCollection implements Collection {
     await this.pool.query(`DROP TABLE IF EXISTS ${this.name}`);
   }
 
+  /** Dify's per-retrieval connection (see pgvector-retrieval-client.ts), searching this table. */
+  openRetrievalClient() {
+    return openPgvectorRetrievalClient(
+      this.connection,
+      (db) => new PgvectorCollection(this.pool, this.name, this.datasetId, this.metric, this.config, this.connection, db),
+    );
+  }
+
   private async run<R extends pg.QueryResultRow>(s: Statement): Promise<R[]> {
-    return (await this.pool.query<R>(s.text, s.values)).rows;
+    return (await this.searchDb.query<R>(s.text, s.values)).rows;
   }
 }
 
@@ -214,6 +232,7 @@ async function readInfo(pool: pg.Pool, config: PgvectorConfig): Promise<StoreInf
         hnswEfSearch: search.efSearch ?? Number(settings['hnsw.ef_search']),
         scoreThreshold: search.scoreThreshold ?? 'none',
         poolSize: config.poolSize,
+        difyClient: 'a new connection (backend) per retrieval, as psycopg2 SimpleConnectionPool(1, 5) per Vector',
         ...settings,
       },
     };

@@ -14,6 +14,11 @@ export interface PgvectorIndexParams {
 export interface PgvectorSearchParams {
   /** `hnsw.ef_search` per connection; undefined keeps pgvector's default (40), as Dify does. */
   readonly efSearch: number | undefined;
+  /**
+   * `hnsw.iterative_scan` (pgvector ≥ 0.8): when a filter drops HNSW candidates, keep scanning
+   * instead of returning short. Undefined leaves it off, as Dify does.
+   */
+  readonly iterativeScan?: 'relaxed_order' | 'strict_order';
   /** Dify keeps cosine hits with score >= threshold, 0.0 when the user set none. */
   readonly scoreThreshold: number | undefined;
 }

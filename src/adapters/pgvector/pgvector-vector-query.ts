@@ -32,13 +32,14 @@ export class PgvectorVectorQuery {
     private readonly metric: Metric,
   ) {}
 
-  async rows(pool: pg.Pool, q: VectorQuery): Promise<VectorRow[]> {
+  /** `db`: the session's pool, or one retrieval's own connection (Dify's client path). */
+  async rows(db: pg.Pool | pg.Client, q: VectorQuery): Promise<VectorRow[]> {
     const vector = this.vectors.get(q.vector);
     if (q.documentIds) {
       const s = vectorSearchStatement(this.table, this.metric, vector, q.k, q.documentIds);
-      return (await pool.query<VectorRow>(s.text, s.values)).rows;
+      return (await db.query<VectorRow>(s.text, s.values)).rows;
     }
-    return (await pool.query<VectorRow>({ ...this.statement(q.k), values: [vector] })).rows;
+    return (await db.query<VectorRow>({ ...this.statement(q.k), values: [vector] })).rows;
   }
 
   /** The prepared top-k statement; named by a hash of its text, so one name never means two texts. */

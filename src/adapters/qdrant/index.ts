@@ -1,5 +1,6 @@
 import type { Capabilities } from '../store-adapter.js';
-import type { StoreDefinition } from '../store-definition.js';
+import { QDRANT_FIDELITY } from './qdrant-fidelity.js';
+import type { SearchKnob, StoreDefinition, StoreProfile } from '../store-definition.js';
 import { QdrantAdapter } from './qdrant-adapter.js';
 import { DIFY_CONFIG, NATIVE_CONFIG } from './qdrant-config.js';
 import { qdrantDockerRecipe } from './qdrant-docker-recipe.js';
@@ -58,10 +59,28 @@ const nativeCapabilities: Capabilities = {
   ],
 };
 
+/** The dify profile with search params.hnsw_ef at `hnswEf`. */
+function tunedProfile(hnswEf: number): StoreProfile {
+  const capabilities: Capabilities = {
+    ...difyCapabilities,
+    notes: [`Tuned, not Dify: as the dify profile, with search params.hnsw_ef=${hnswEf} (Dify sends none: ef_construct, 100).`, ...difyCapabilities.notes],
+  };
+  const config = { ...DIFY_CONFIG, hnswEf };
+  return {
+    description: `Dify's collection and queries with hnsw_ef=${hnswEf} (search breadth tuned)`,
+    capabilities,
+    createAdapter: () => new QdrantAdapter(capabilities, config),
+  };
+}
+
+const searchKnob: SearchKnob = { name: 'params.hnsw_ef', difyValue: 'unset (ef_construct, 100)', profileWith: tunedProfile };
+
 export const qdrantStore: StoreDefinition = {
   name: 'qdrant',
   description: 'Qdrant over REST (@qdrant/js-client-rest), built from source, as Dify\'s qdrant_vector.py',
   defaultProfile: 'dify',
+  searchKnob,
+  fidelity: QDRANT_FIDELITY,
   profiles: {
     dify: {
       description: "What Dify's qdrant_vector.py does: group_id per knowledge base, m=0/payload_m=16, unranked MatchText scroll",

@@ -37,16 +37,14 @@ export class QdrantAdapter implements StoreAdapter {
   async connect(endpoint: Endpoint): Promise<StoreSession> {
     const port = endpoint.ports.http;
     if (port === undefined) throw new Error('qdrant: endpoint has no "http" port');
-    const client = new QdrantClient({
-      url: `http://${endpoint.host}:${port}`,
-      checkCompatibility: false,
-      timeout: TIMEOUT_MS,
-    });
+    const newClient = (): QdrantClient =>
+      new QdrantClient({ url: `http://${endpoint.host}:${port}`, checkCompatibility: false, timeout: TIMEOUT_MS });
+    const client = newClient();
     const parsed = VersionInfo.safeParse(await client.versionInfo());
     if (!parsed.success) throw new Error(`qdrant: GET / on port ${port} is not Qdrant's version info: ${parsed.error.message}`);
     const version = parsed.data.version;
     const features = qdrantFeatures(version);
-    return new QdrantSession(client, this.config, features, {
+    return new QdrantSession(client, newClient, this.config, features, {
       version,
       settings: settingsOf(this.config, features),
     }, capabilitiesOn(this.capabilities, this.config, version, features));
@@ -56,6 +54,7 @@ export class QdrantAdapter implements StoreAdapter {
 class QdrantSession implements StoreSession {
   constructor(
     private readonly client: QdrantClient,
+    private readonly newClient: () => QdrantClient,
     private readonly config: QdrantConfig,
     private readonly features: QdrantFeatures,
     readonly info: StoreInfo,
@@ -71,6 +70,7 @@ class QdrantSession implements StoreSession {
       hybrid: this.capabilities.nativeHybrid,
       // Dify's collection is always Cosine; native follows the metric, and Euclid scores are distances.
       negateScore: this.config.distance === 'fromMetric' && spec.metric === 'l2',
+      newClient: this.newClient,
     });
   }
 
@@ -102,6 +102,7 @@ function settingsOf(c: QdrantConfig, f: QdrantFeatures): StoreInfo['settings'] {
   const hnsw = Object.entries(c.hnsw).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   const common = {
     client: `REST (@qdrant/js-client-rest ${qdrantClientVersion()}, compatibility check off)`,
+    difyClient: 'a new QdrantClient per retrieval (qdrant-client 1.9.0 sends nothing from its constructor)',
     collectionName: 'Vector_index_<UUIDv5 of the run collection name>_Node',
     pointIds: 'doc_id if it is a UUID, else UUIDv5(doc_id); doc_id kept in metadata.doc_id',
     payload: 'page_content, metadata {doc_id, doc_hash, document_id, dataset_id, dataset keys}' + (c.groupId ? ', group_id' : ''),

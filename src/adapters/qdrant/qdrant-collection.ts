@@ -5,6 +5,7 @@ import type {
   Doc,
   Hit,
   HybridQuery,
+  RetrievalClient,
   TextQuery,
   VectorQuery,
 } from '../store-adapter.js';
@@ -27,6 +28,8 @@ export interface CollectionSetup {
   readonly hybrid: boolean;
   /** Qdrant answers Euclid as a distance (lower is better); the harness's score is higher-is-better. */
   readonly negateScore: boolean;
+  /** A new client to the same server, as Dify builds one per retrieval (openRetrievalClient). */
+  readonly newClient: () => QdrantClient;
 }
 
 /**
@@ -47,6 +50,25 @@ export class QdrantCollection implements Collection {
   ) {
     this.name = setup.name;
     if (setup.hybrid) this.searchHybrid = (q) => this.hybrid(q);
+  }
+
+  /**
+   * The client Dify builds per retrieval: QdrantVector.__init__ (api/providers/vdb/vdb-qdrant/src/
+   * dify_vdb_qdrant/qdrant_vector.py) calls `qdrant_client.QdrantClient(url=...)` for every Vector.
+   * qdrant-client 1.9.0 (Dify's pin) sends nothing from its constructor (the version check came
+   * in 1.12) and Dify's search checks nothing first, so the cost is the new client alone: a new
+   * httpx session in Python (one TCP connect on loopback), a new client object over Node's shared
+   * fetch pool here. Measured, it is the baseline a store with no per-retrieval setup shows.
+   */
+  async openRetrievalClient(): Promise<RetrievalClient> {
+    const fresh = new QdrantCollection(this.setup.newClient(), this.config, this.setup);
+    const { searchFullText, searchHybrid } = fresh;
+    return {
+      searchVector: (q) => fresh.searchVector(q),
+      ...(searchFullText ? { searchFullText: searchFullText.bind(fresh) } : {}),
+      ...(searchHybrid ? { searchHybrid } : {}),
+      close: async () => {},
+    };
   }
 
   async insert(batch: readonly Doc[]): Promise<void> {
@@ -99,6 +121,7 @@ export class QdrantCollection implements Collection {
       with_vector: this.config.returnVectors,
       ...(filter ? { filter } : {}),
       ...(threshold !== undefined ? { score_threshold: threshold } : {}),
+      ...(this.config.hnswEf !== undefined ? { params: { hnsw_ef: Math.trunc(this.config.hnswEf) } } : {}),
     });
     return found
       .map((p) => hitOf(p, this.setup.negateScore ? -p.score : p.score, this.name))

@@ -51,6 +51,8 @@ export interface QdrantConfig {
   readonly drop: 'groupPoints' | 'collection';
   /** Qdrant's own hybrid (Query API, servers ≥ 1.10): dense + sparse prefetch fused by RRF. */
   readonly hybrid: boolean;
+  /** Search-time `params.hnsw_ef`; undefined leaves Qdrant's default (ef_construct), as Dify. */
+  readonly hnswEf?: number;
 }
 
 /** The native profile's named vectors (Dify's collection has one unnamed dense vector). */

@@ -1,5 +1,6 @@
 import type { Capabilities } from '../store-adapter.js';
-import type { StoreDefinition } from '../store-definition.js';
+import { WEAVIATE_FIDELITY } from './weaviate-fidelity.js';
+import type { SearchKnob, StoreDefinition, StoreProfile } from '../store-definition.js';
 import { WeaviateAdapter } from './weaviate-adapter.js';
 import { DIFY_CONFIG, DIFY_LEGACY_CONFIG, GSE_CONFIG, GSE_SERVER_ENV } from './weaviate-config.js';
 import { weaviateLocalRecipe } from './weaviate-local-recipe.js';
@@ -69,10 +70,28 @@ const gseCapabilities: Capabilities = {
   ],
 };
 
+/** The dify profile with the class's HNSW ef fixed at `ef`. */
+function tunedProfile(ef: number): StoreProfile {
+  const capabilities: Capabilities = {
+    ...difyCapabilities,
+    notes: [`Tuned, not Dify: as the dify profile, with the class's HNSW ef=${ef} (Dify leaves Weaviate's dynamic ef, 100–500).`, ...difyCapabilities.notes],
+  };
+  const config = { ...DIFY_CONFIG, ef };
+  return {
+    description: `Current Dify's class and queries with HNSW ef=${ef} (search breadth tuned)`,
+    capabilities,
+    createAdapter: () => new WeaviateAdapter(capabilities, config),
+  };
+}
+
+const searchKnob: SearchKnob = { name: 'vectorIndexConfig.ef', difyValue: 'dynamic (-1: 100–500)', profileWith: tunedProfile };
+
 export const weaviateStore: StoreDefinition = {
   name: 'weaviate',
   description: 'Weaviate over gRPC (weaviate-client) or REST + GraphQL, as Dify\'s weaviate_vector.py',
   defaultProfile: 'dify',
+  searchKnob,
+  fidelity: WEAVIATE_FIDELITY,
   profiles: {
     dify: {
       description: "What current Dify's weaviate_vector.py does (client v4, gRPC; Weaviate ≥ 1.27)",

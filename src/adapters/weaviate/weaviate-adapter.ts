@@ -6,6 +6,7 @@ import type {
   Doc,
   Hit,
   HybridQuery,
+  RetrievalClient,
   StoreAdapter,
   StoreInfo,
   StoreSession,
@@ -198,6 +199,28 @@ class WeaviateCollection implements Collection {
     if (await this.exists()) await this.driver.dropClass(this.name);
   }
 
+  /**
+   * What building Dify's WeaviateVector costs one retrieval. Current Dify (api/providers/vdb/
+   * vdb-weaviate/src/dify_vdb_weaviate/weaviate_vector.py, `_init_client`) keeps one module-level
+   * client and, for every new Vector, asks it `is_ready()` (GET /v1/.well-known/ready) before
+   * reusing it; the search then checks `collections.exists` itself (existsCheck, part of both
+   * modes). Dify ≤ 1.8 (client v3, `weaviate.Client(url, startup_period=None)`) built a new client
+   * per Vector, whose constructor reads GET /v1/meta for the server version.
+   */
+  async openRetrievalClient(): Promise<RetrievalClient> {
+    if (this.config.api === 'grpc') {
+      if (!(await this.rest.ready())) throw new Error('weaviate: Vector database is not ready (GET /v1/.well-known/ready)');
+    } else {
+      await this.rest.meta();
+    }
+    return {
+      searchVector: (q) => this.searchVector(q),
+      searchFullText: (q) => this.searchFullText(q),
+      searchHybrid: (q) => this.searchHybrid(q),
+      close: async () => {},
+    };
+  }
+
   /** The exists check Dify makes (GET /v1/schema/{class}, or the whole schema in Dify ≤ 1.8). */
   exists(): Promise<boolean> {
     return this.config.existsCheck.request === 'class' ? this.rest.classExists(this.name) : this.rest.schemaContains(this.name);
@@ -241,6 +264,10 @@ function settingsOf(version: string, driver: WeaviateDriver, c: WeaviateConfig):
       hybridAlpha: c.hybrid.alpha,
       hybridFusion: driver.fusionFor(c.hybrid.fusion),
       hybridQueryProperties: 'text',
+      difyClient:
+        c.api === 'grpc'
+          ? 'the shared client asked is_ready() (GET /v1/.well-known/ready) per retrieval'
+          : 'a new v3 client per retrieval (GET /v1/meta)',
     },
   };
 }

@@ -49,6 +49,8 @@ export interface WeaviateConfig {
   readonly scoreThreshold: number | undefined;
   /** Objects per insert request; Dify's WEAVIATE_BATCH_SIZE is 100. */
   readonly insertBatchSize: number;
+  /** HNSW `ef` in the class's vector index config (gRPC profiles); undefined keeps Weaviate's dynamic ef, as Dify. */
+  readonly ef?: number;
   /** Weaviate's own hybrid (not Dify's): alpha is the vector weight, as Dify's 0.7 / 0.3. */
   readonly hybrid: { readonly alpha: number; readonly fusion: 'relativeScore' | 'ranked' };
 }

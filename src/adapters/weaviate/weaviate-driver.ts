@@ -20,6 +20,8 @@ export interface PropertyDefinition {
 export interface ClassDefinition {
   readonly name: string;
   readonly properties: readonly PropertyDefinition[];
+  /** HNSW `ef` at query time; undefined keeps Weaviate's dynamic ef, as Dify. */
+  readonly ef?: number;
 }
 
 export interface WeaviateObject {

@@ -66,7 +66,10 @@ export class WeaviateGrpcDriver implements WeaviateDriver {
         dataType: p.dataType,
         ...(p.tokenization ? { tokenization: p.tokenization as Tokenization } : {}),
       })),
-      vectorizers: weaviate.configure.vectors.selfProvided({ name: VECTOR }),
+      vectorizers: weaviate.configure.vectors.selfProvided({
+        name: VECTOR,
+        ...(definition.ef !== undefined ? { vectorIndexConfig: weaviate.configure.vectorIndex.hnsw({ ef: definition.ef }) } : {}),
+      }),
     });
   }
 

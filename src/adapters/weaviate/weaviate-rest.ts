@@ -24,6 +24,13 @@ export class WeaviateRest {
     return { version: meta.version };
   }
 
+  /** GET /v1/.well-known/ready: Python v4's `is_ready()` (200 ready, 503 not). */
+  async ready(): Promise<boolean> {
+    const res = await this.fetch('GET', '/.well-known/ready');
+    await res.arrayBuffer();
+    return res.ok;
+  }
+
   /** GET /v1/schema/{class}: what Python v4's `collections.exists` asks. */
   async classExists(className: string): Promise<boolean> {
     const res = await this.fetch('GET', `/schema/${className}`);

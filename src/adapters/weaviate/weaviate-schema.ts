@@ -23,6 +23,7 @@ export function classDefinition(name: string, config: WeaviateConfig): ClassDefi
   }
   return {
     name,
+    ...(config.ef !== undefined ? { ef: config.ef } : {}),
     properties: [
       { name: 'text', dataType: 'text', tokenization: config.textTokenization },
       { name: 'document_id', dataType: 'text' },

@@ -39,6 +39,7 @@ export async function newResults(
       hybridWeights: { ...config.hybridWeights },
       hybridRule: config.hybridRule,
       keywordRule: config.keywordRule,
+      clientMode: config.clientMode,
       memoryIntervalMs: config.memoryIntervalMs,
       callTimeoutSeconds: config.callTimeoutSeconds,
     },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CLIENT_MODES } from '../client-mode.js';
 
 /**
  * The results file: the only contract between measuring and reporting. A report is rebuilt from
@@ -38,6 +39,17 @@ export const insertResultSchema = outcome({
   docsPerSecond: z.number(),
   searchableSeconds: z.number().describe('from the last insert until every doc is searchable'),
   batchLatency: latency,
+});
+
+export const difyInsertResultSchema = outcome({
+  docs: z.number().int(),
+  documents: z.number().int().describe('Dify documents, indexed one after another'),
+  groups: z.number().int().describe("hash groups over all documents: one index_processor.load on one of Dify's threads each"),
+  threads: z.number().int().describe("IndexingRunner._load's max_workers"),
+  insertSeconds: z.number(),
+  docsPerSecond: z.number(),
+  searchableSeconds: z.number(),
+  groupLatency: latency,
 });
 
 export const searchResultSchema = outcome({
@@ -206,6 +218,9 @@ export const storeResultSchema = z.object({
     nativeHybrid: searchResultSchema.optional(),
     concurrency: concurrencyResultSchema.optional(),
     delete: deleteResultSchema.optional(),
+    difyInsert: difyInsertResultSchema
+      .optional()
+      .describe("every chunk again into a fresh collection, as Dify's indexing runner loads documents (after every other workload)"),
   }),
 });
 
@@ -251,6 +266,10 @@ export const resultsSchema = z.object({
     // cosine recomputed for every text hit, first copy kept, every jieba tag).
     hybridRule: z.enum(['dify-current', 'dify-legacy']).optional(),
     keywordRule: z.enum(['dify-current', 'dify-legacy']).optional(),
+    clientMode: z
+      .enum(CLIENT_MODES)
+      .optional()
+      .describe("pooled: one warm client per store; dify: Dify's per-retrieval client setup timed with each search. Absent: pooled"),
     memoryIntervalMs: z.number(),
     callTimeoutSeconds: z.number().optional().describe('per-call timeout; absent in files written before it existed'),
   }),
@@ -268,6 +287,7 @@ export type Results = z.infer<typeof resultsSchema>;
 export type StoreResult = z.infer<typeof storeResultSchema>;
 export type SearchResult = z.infer<typeof searchResultSchema>;
 export type InsertResult = z.infer<typeof insertResultSchema>;
+export type DifyInsertResult = z.infer<typeof difyInsertResultSchema>;
 export type ConcurrencyResult = z.infer<typeof concurrencyResultSchema>;
 export type DeleteResult = z.infer<typeof deleteResultSchema>;
 export type MemoryResult = z.infer<typeof memorySchema>;
