@@ -25,11 +25,14 @@ import { TOOL_VERSION } from './version.js';
 import { RUNTIMES, runtimeVersions, type RuntimeName, type ServerPlan } from './runtime/start-server.js';
 import type { Results } from './bench/results/results-schema.js';
 import type { Progress } from './bench/progress.js';
+import { redact } from './runtime/secret.js';
+import { checkEndpointsCover, parseEndpoints } from './cli/endpoint-options.js';
 
 const runtimeOption = () =>
-  new Option('--runtime <name>', 'where servers run: local processes, or docker containers').choices(RUNTIMES).default('local');
+  new Option('--runtime <name>', 'where servers run: local processes, docker containers, or external (already running, see --endpoint)').choices(RUNTIMES).default('local');
 
 const DEFAULT_DATASET = 'datasets/linux-doc-minilm';
+const DEFAULT_STORES = 'chroma,pgvector';
 
 const program = new Command('bench')
   .description('vdb-bench: measure the vector stores Dify supports on the same data and queries')
@@ -39,30 +42,36 @@ const program = new Command('bench')
 /** The options every measuring command shares: which stores, which data, where servers run. */
 function withServerOptions(command: Command, kind: string): Command {
   return command
-    .option('--stores <list>', 'stores, comma-separated; store:profile picks a profile', 'chroma,pgvector')
+    .option('--stores <list>', `stores, comma-separated; store:profile picks a profile (default: ${DEFAULT_STORES}; with --runtime external: the stores --endpoint names)`)
     .option('--dataset <dir>', 'dataset folder (see DATASET_FORMAT.md)', DEFAULT_DATASET)
     .option('--out <file>', `results file (default results/<time>-${kind}<stores>.json)`)
     .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0 (see `bench stores`)')
     .addOption(runtimeOption())
     .option('--image <list>', 'docker runtime: run these images instead, e.g. pgvector=my/pgvector:pg16')
+    .option('--endpoint <list>', 'external runtime: servers already running, e.g. weaviate=http://host:8080,pgvector=postgres://user@host:5432/db (credentials from Dify\'s env variables)')
     .option('--quiet', 'no progress output (CI)', false);
 }
 
 interface ServerOptions {
-  stores: string;
+  stores?: string;
   dataset: string;
   out?: string;
   storeVersion?: string;
   runtime: RuntimeName;
   image?: string;
+  endpoint?: string;
   memoryLimit?: string;
   quiet: boolean;
 }
 
 /** Validates the shared options (errors name the flag) and reads the dataset. */
 async function prepare(o: ServerOptions, kind: string) {
-  const stores = selectStores(o.stores);
+  const endpoints = parseEndpoints(o.endpoint, o.runtime);
+  if (o.runtime === 'external' && kind !== '') throw new Error(`--runtime external: only \`bench run\` measures an external server`);
+  const stores = selectStores(o.stores ?? (o.runtime === 'external' && endpoints.size > 0 ? [...endpoints.keys()].join(',') : DEFAULT_STORES));
+  if (o.runtime === 'external') checkEndpointsCover(stores.map((s) => s.definition.name), endpoints);
   const plan: ServerPlan = {
+    endpoints,
     runtime: o.runtime,
     versions: parseVersions(o.storeVersion, (d) => runtimeVersions(d, o.runtime)),
     images: parseImages(o.image, o.runtime),
@@ -268,6 +277,10 @@ program
               `build: ${docker.buildScript}; Dify's compose runs ${docker.upstreamImage}\n`
           : '  docker runtime: none\n',
       );
+      const external = store.external;
+      process.stdout.write(
+        external ? `  external runtime: --endpoint ${store.name}=${external.example}; from the environment: ${external.env.join(', ')}\n` : '',
+      );
       for (const [name, profile] of Object.entries(store.profiles)) {
         const c = profile.capabilities;
         const flags = [
@@ -370,6 +383,6 @@ interface GenerateOptions {
 addDatasetCommands(datasets);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(`bench: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`bench: ${redact(error instanceof Error ? error.message : String(error))}\n`);
   process.exit(2);
 });

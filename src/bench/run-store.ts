@@ -8,6 +8,7 @@ import type { Progress } from './progress.js';
 import type { StoreResult } from './results/results-schema.js';
 import { capabilitiesRecord, newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
+import { createOwnCollection, ownCollectionName, removeOwnCollection, type OwnCollection } from './own-collection.js';
 import { runInsert } from './workloads/insert.js';
 import { runConcurrency } from './workloads/concurrency.js';
 import { runDelete } from './workloads/delete.js';
@@ -33,6 +34,8 @@ interface StoreRun {
   server?: RunningServer;
   session?: StoreSession;
   sampler?: MemorySampler;
+  /** The run's own collection once created: removed at the end, after a failure, and on Ctrl-C. */
+  collection?: OwnCollection;
 }
 
 /**
@@ -56,6 +59,7 @@ export async function runStore(
     result.error = { phase: run.phase, message: await describeFailure(run.server, error), logTail: run.server?.logTail(30) ?? [] };
   } finally {
     if (run.sampler) result.memory = await run.sampler.stop();
+    await removeOwnCollection(run, result);
     await run.session?.close().catch(() => undefined);
     await run.server?.stop().catch(() => undefined);
   }
@@ -87,6 +91,7 @@ async function startAndConnect(
     description: server.description,
     settings: { ...info.settings, ...server.facts },
     startSeconds: started.ms / 1000,
+    ...(server.memoryNotVisible !== undefined ? { memoryNotVisible: server.memoryNotVisible } : {}),
   };
   progress.log(`${definition.name}: server ${info.version} up in ${(started.ms / 1000).toFixed(1)} s`);
   if (server.memory) {
@@ -112,8 +117,8 @@ async function measureWorkloads(
   const server = run.server as RunningServer;
   run.phase = 'insert';
   await run.sampler?.enter('insert');
-  const collection = await session.createCollection({
-    name: `vdb_bench_${Date.now().toString(36)}`,
+  const collection = await createOwnCollection(run, session, {
+    name: ownCollectionName(),
     dims: dataset.manifest.dims,
     metric: dataset.manifest.metric,
   });

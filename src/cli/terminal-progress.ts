@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../bench/progress.js';
+import { redact } from '../runtime/secret.js';
 
 /** A progress bar on a terminal; one line per phase when output is not a TTY (CI logs). */
 export function terminalProgress(quiet: boolean): Progress {
@@ -30,7 +31,7 @@ export function terminalProgress(quiet: boolean): Progress {
       }
     },
     log(line) {
-      if (!quiet) process.stderr.write(`${line}\n`);
+      if (!quiet) process.stderr.write(`${redact(line)}\n`);
     },
   };
 }

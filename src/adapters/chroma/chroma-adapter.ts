@@ -11,9 +11,12 @@ import type { ChromaConfig } from './chroma-config.js';
 import { ChromaCollection } from './chroma-collection.js';
 import { chromaCollectionName } from './chroma-collection-name.js';
 import { chromaClientVersion } from './chroma-package.js';
+import { chromaAuthHeaders } from './chroma-auth.js';
 
 /** Rows per upsert/delete when the server does not say (it always does: pre-flight-checks). */
 const FALLBACK_BATCH = 1000;
+/** Collections per listCollections page when looking one up by name. */
+const LIST_PAGE = 100;
 
 /**
  * Chroma over its v2 HTTP API with the `chromadb` JS client, the calls Dify's chroma_vector.py
@@ -29,7 +32,12 @@ export class ChromaAdapter implements StoreAdapter {
   async connect(endpoint: Endpoint): Promise<StoreSession> {
     const port = endpoint.ports.http;
     if (port === undefined) throw new Error('chroma: endpoint has no "http" port');
-    const client = new ChromaClient({ host: endpoint.host, port, ssl: false });
+    const client = new ChromaClient({
+      host: endpoint.host,
+      port,
+      ssl: endpoint.access !== undefined && endpoint.access.tls !== 'off',
+      headers: chromaAuthHeaders(endpoint),
+    });
     const version = await client.version();
     const maxBatch = (await client.getMaxBatchSize()) || FALLBACK_BATCH;
     const base64 = await client.supportsBase64Encoding();
@@ -69,6 +77,22 @@ class ChromaSession implements StoreSession {
     });
     await collection.open();
     return collection;
+  }
+
+  async collectionExists(name: string): Promise<boolean> {
+    const wanted = chromaCollectionName(name);
+    // Paged: the server may hold any number of collections; bounded by what it reports holding.
+    const total = await this.client.countCollections();
+    for (let offset = 0; offset < total; offset += LIST_PAGE) {
+      const page = await this.client.listCollections({ limit: LIST_PAGE, offset });
+      if (page.some((c) => c.name === wanted)) return true;
+      if (page.length === 0) break;
+    }
+    return false;
+  }
+
+  async removeCollection(name: string): Promise<void> {
+    if (await this.collectionExists(name)) await this.client.deleteCollection({ name: chromaCollectionName(name) });
   }
 
   async close(): Promise<void> {}

@@ -15,6 +15,7 @@ import type {
   VectorQuery,
 } from '../store-adapter.js';
 import type { Endpoint } from '../../runtime/endpoint.js';
+import { oceanbaseConnection } from './oceanbase-connection.js';
 import type { OceanbaseConfig } from './oceanbase-config.js';
 import { hybridRows, hybridSearchBody } from './oceanbase-hybrid.js';
 import { oceanbaseTableName, uuidV5 } from './oceanbase-ids.js';
@@ -66,19 +67,21 @@ export class OceanbaseAdapter implements StoreAdapter {
   async connect(endpoint: Endpoint): Promise<StoreSession> {
     const port = endpoint.ports.mysql;
     if (port === undefined) throw new Error('oceanbase: endpoint has no "mysql" port');
-    const base = { host: endpoint.host, port, user: 'root', password: '' };
-    // Dify expects OCEANBASE_VECTOR_DATABASE to exist; seekdb ships `test`, other servers may not.
+    const base = oceanbaseConnection(endpoint, port);
+    const database = endpoint.access?.database ?? this.config.database;
     const setup = await mysql.createConnection(base);
     let version: { ob: string; comment: string };
     try {
       version = await checkVersion(setup, this.config);
-      await setup.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(this.config.database)}`);
+      // Dify expects OCEANBASE_VECTOR_DATABASE to exist; seekdb ships `test`, other servers may not.
+      // On an external server the database is the user's: it must exist, the harness creates none.
+      if (!endpoint.access) await setup.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}`);
     } finally {
       await setup.end().catch(() => undefined);
     }
     const pool = mysql.createPool({
       ...base,
-      database: this.config.database,
+      database,
       connectionLimit: this.config.poolSize,
       charset: 'utf8mb4',
     });
@@ -109,6 +112,18 @@ class OceanbaseSession implements StoreSession {
     /** The server accepts Dify's idx_metadata_doc_id DDL (probed at connect; seekdb 1.4 refuses it). */
     private readonly createMetadataIndex: boolean,
   ) {}
+
+  async collectionExists(name: string): Promise<boolean> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?',
+      [oceanbaseTableName(name)],
+    );
+    return rows.length > 0;
+  }
+
+  async removeCollection(name: string): Promise<void> {
+    await this.pool.query(`DROP TABLE IF EXISTS ${quoteIdentifier(oceanbaseTableName(name))}`);
+  }
 
   /** Dify's _create_collection: keep an existing table; else vector memory, table, indexes. */
   async createCollection(spec: CollectionSpec): Promise<Collection> {

@@ -4,6 +4,7 @@ import { PgvectorAdapter } from './pgvector-adapter.js';
 import { DIFY_PGVECTOR_CONFIG } from './pgvector-config.js';
 import { pgvectorLocalRecipe } from './pgvector-local-recipe.js';
 import { pgvectorDockerRecipe } from './pgvector-docker-recipe.js';
+import { pgvectorExternalRecipe } from './pgvector-external-recipe.js';
 
 const difyCapabilities: Capabilities = {
   documentIdFilter: true,
@@ -33,4 +34,5 @@ export const pgvectorStore: StoreDefinition = {
   },
   local: pgvectorLocalRecipe,
   docker: pgvectorDockerRecipe,
+  external: pgvectorExternalRecipe,
 };

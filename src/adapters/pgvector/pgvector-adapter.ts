@@ -14,6 +14,7 @@ import type {
   VectorQuery,
 } from '../store-adapter.js';
 import type { Endpoint } from '../../runtime/endpoint.js';
+import { pgConnection } from './pgvector-connection.js';
 import type { PgvectorConfig } from './pgvector-config.js';
 import { METRIC_SQL } from './pgvector-config.js';
 import {
@@ -66,10 +67,7 @@ export class PgvectorAdapter implements StoreAdapter {
   async connect(endpoint: Endpoint): Promise<StoreSession> {
     const { efSearch } = this.config.search;
     const pool = new pg.Pool({
-      host: endpoint.host,
-      port: endpoint.ports.postgres,
-      user: 'postgres',
-      database: 'postgres',
+      ...pgConnection(endpoint),
       max: this.config.poolSize,
       // A startup option applies to every pooled connection before its first query.
       ...(efSearch !== undefined ? { options: `-c hnsw.ef_search=${Math.trunc(efSearch)}` } : {}),
@@ -103,6 +101,15 @@ class PgvectorSession implements StoreSession {
     const index = createIndexSql(table, spec.dims, spec.metric, this.config.index);
     if (index) await this.pool.query(index);
     return new PgvectorCollection(this.pool, table, spec.name, spec.metric, this.config);
+  }
+
+  async collectionExists(name: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [tableName(name)]);
+    return rows[0]?.found === true;
+  }
+
+  async removeCollection(name: string): Promise<void> {
+    await this.pool.query(`DROP TABLE IF EXISTS ${tableName(name)}`);
   }
 
   async close(): Promise<void> {

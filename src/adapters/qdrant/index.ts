@@ -3,6 +3,7 @@ import type { StoreDefinition } from '../store-definition.js';
 import { QdrantAdapter } from './qdrant-adapter.js';
 import { DIFY_CONFIG, NATIVE_CONFIG } from './qdrant-config.js';
 import { qdrantDockerRecipe } from './qdrant-docker-recipe.js';
+import { qdrantExternalRecipe } from './qdrant-external-recipe.js';
 import { qdrantLocalRecipe } from './qdrant-local-recipe.js';
 
 const INDEXING_THRESHOLD =
@@ -76,4 +77,5 @@ export const qdrantStore: StoreDefinition = {
   },
   local: qdrantLocalRecipe,
   docker: qdrantDockerRecipe,
+  external: qdrantExternalRecipe,
 };

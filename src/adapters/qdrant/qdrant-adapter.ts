@@ -37,8 +37,11 @@ export class QdrantAdapter implements StoreAdapter {
   async connect(endpoint: Endpoint): Promise<StoreSession> {
     const port = endpoint.ports.http;
     if (port === undefined) throw new Error('qdrant: endpoint has no "http" port');
+    const secure = endpoint.access !== undefined && endpoint.access.tls !== 'off';
+    const key = endpoint.access?.secret;
     const client = new QdrantClient({
-      url: `http://${endpoint.host}:${port}`,
+      url: `${secure ? 'https' : 'http'}://${endpoint.host}:${port}`,
+      ...(key ? { apiKey: key.reveal() } : {}),
       checkCompatibility: false,
       timeout: TIMEOUT_MS,
     });
@@ -72,6 +75,16 @@ class QdrantSession implements StoreSession {
       // Dify's collection is always Cosine; native follows the metric, and Euclid scores are distances.
       negateScore: this.config.distance === 'fromMetric' && spec.metric === 'l2',
     });
+  }
+
+  async collectionExists(name: string): Promise<boolean> {
+    const { collections } = await this.client.getCollections();
+    return collections.some((c) => c.name === qdrantCollectionName(name));
+  }
+
+  /** The collection itself, even for the dify profile, whose drop (as Dify's) deletes only its points. */
+  async removeCollection(name: string): Promise<void> {
+    if (await this.collectionExists(name)) await this.client.deleteCollection(qdrantCollectionName(name));
   }
 
   /** The REST client holds no connection of its own to close (Node's fetch pool idles out). */

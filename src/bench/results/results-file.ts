@@ -1,10 +1,12 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { resultsSchema, type Results } from './results-schema.js';
+import { redactStrings } from '../../runtime/secret.js';
 
 /** Writes results atomically (temp file + rename): a crash never leaves a half-written file. */
 export async function writeResults(file: string, results: Results): Promise<void> {
-  const checked = resultsSchema.parse(results);
+  // Every string redacted: no credential of this process reaches a results file, whatever quoted it.
+  const checked = resultsSchema.parse(redactStrings(results));
   await mkdir(dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, `${JSON.stringify(checked, null, 1)}\n`);

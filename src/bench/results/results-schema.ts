@@ -170,6 +170,10 @@ export const storeResultSchema = z.object({
       settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
       startSeconds: z.number(),
       dataBytes: z.number().optional(),
+      memoryNotVisible: z
+        .string()
+        .optional()
+        .describe('why no memory was sampled: an external server that exposes no memory metrics'),
     })
     .optional(),
   capabilities: z.object({
