@@ -1,4 +1,4 @@
-import { urlPort, type ExternalRecipe } from '../../runtime/external/external-recipe.js';
+import { AccessDenied, urlPort, type ExternalRecipe } from '../../runtime/external/external-recipe.js';
 import { httpTls } from '../../runtime/external/tls-mode.js';
 import { secretFromEnv } from '../../runtime/secret.js';
 import { chromaAuthHeaders } from './chroma-auth.js';
@@ -34,7 +34,7 @@ export const chromaExternalRecipe: ExternalRecipe = {
       signal: AbortSignal.timeout(5000),
     });
     const body = await res.text();
-    if (res.status === 401 || res.status === 403) throw new Error(`GET /api/v2/heartbeat answered ${res.status}: ${body.slice(0, 200)}`);
+    if (res.status === 401 || res.status === 403) throw new AccessDenied(`GET /api/v2/heartbeat answered ${res.status}: ${body.slice(0, 200)}`);
     return res.ok;
   },
 };

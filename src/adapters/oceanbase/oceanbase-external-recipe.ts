@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { urlPort, type ExternalRecipe } from '../../runtime/external/external-recipe.js';
+import { AccessDenied, urlPort, type ExternalRecipe } from '../../runtime/external/external-recipe.js';
 import { socketHost } from '../../runtime/external/tls-mode.js';
 import { secretFromEnv } from '../../runtime/secret.js';
 import { oceanbaseConnection } from './oceanbase-connection.js';
@@ -37,7 +37,12 @@ export const oceanbaseExternalRecipe: ExternalRecipe = {
   },
   async isReady(endpoint) {
     const port = endpoint.ports.mysql ?? 2881;
-    const conn = await mysql.createConnection({ ...oceanbaseConnection(endpoint, port), connectTimeout: 5000 });
+    const conn = await mysql
+      .createConnection({ ...oceanbaseConnection(endpoint, port), connectTimeout: 5000 })
+      .catch((error: unknown) => {
+        if ((error as { code?: unknown }).code === 'ER_ACCESS_DENIED_ERROR') throw new AccessDenied((error as Error).message);
+        throw error;
+      });
     try {
       await conn.query('SELECT 1');
       return true;

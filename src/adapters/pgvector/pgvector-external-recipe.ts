@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { EndpointAccess } from '../../runtime/endpoint.js';
-import { urlPort, type ExternalRecipe } from '../../runtime/external/external-recipe.js';
+import { AccessDenied, urlPort, type ExternalRecipe } from '../../runtime/external/external-recipe.js';
 import { socketHost } from '../../runtime/external/tls-mode.js';
 import { secretFromEnv } from '../../runtime/secret.js';
 import { pgConnection } from './pgvector-connection.js';
@@ -48,6 +48,11 @@ export const pgvectorExternalRecipe: ExternalRecipe = {
       await client.connect();
       await client.query('SELECT 1');
       return true;
+    } catch (error) {
+      // 28P01 invalid_password, 28000 invalid_authorization_specification (no such role, pg_hba).
+      const code = (error as { code?: unknown }).code;
+      if (code === '28P01' || code === '28000') throw new AccessDenied((error as Error).message);
+      throw error;
     } finally {
       await client.end().catch(() => undefined);
     }

@@ -1,4 +1,4 @@
-import { urlPort, type ExternalRecipe } from '../../runtime/external/external-recipe.js';
+import { AccessDenied, urlPort, type ExternalRecipe } from '../../runtime/external/external-recipe.js';
 import { httpTls } from '../../runtime/external/tls-mode.js';
 import type { Endpoint } from '../../runtime/endpoint.js';
 import { secretFromEnv } from '../../runtime/secret.js';
@@ -42,7 +42,7 @@ export const qdrantExternalRecipe: ExternalRecipe = {
     // GET / (version info) needs the key, unlike /readyz: it proves the key is accepted too.
     const res = await fetch(`${baseUrl(endpoint)}/`, { headers: qdrantAuthHeaders(endpoint), signal: AbortSignal.timeout(5000) });
     const body = await res.text();
-    if (res.status === 401 || res.status === 403) throw new Error(`GET / answered ${res.status}: ${body.slice(0, 200)}`);
+    if (res.status === 401 || res.status === 403) throw new AccessDenied(`GET / answered ${res.status}: ${body.slice(0, 200)}`);
     return res.ok;
   },
 };

@@ -1,4 +1,4 @@
-import { portParam, urlPort, type ExternalRecipe } from '../../runtime/external/external-recipe.js';
+import { AccessDenied, portParam, urlPort, type ExternalRecipe } from '../../runtime/external/external-recipe.js';
 import { httpTls } from '../../runtime/external/tls-mode.js';
 import { secretFromEnv } from '../../runtime/secret.js';
 import { weaviateAuthHeaders } from './weaviate-rest.js';
@@ -45,7 +45,7 @@ export const weaviateExternalRecipe: ExternalRecipe = {
       signal: AbortSignal.timeout(5000),
     });
     const body = await res.text();
-    if (res.status === 401 || res.status === 403) throw new Error(`GET /v1/meta answered ${res.status}: ${body.slice(0, 200)}`);
+    if (res.status === 401 || res.status === 403) throw new AccessDenied(`GET /v1/meta answered ${res.status}: ${body.slice(0, 200)}`);
     return res.ok;
   },
 };

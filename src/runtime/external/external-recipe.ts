@@ -42,6 +42,17 @@ export interface ExternalRecipe {
   isReady(endpoint: Endpoint): Promise<boolean>;
 }
 
+/**
+ * The server answered and refused the credentials: final, so the runtime stops asking at once
+ * instead of waiting for a server that will not change its mind.
+ */
+export class AccessDenied extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AccessDenied';
+  }
+}
+
 /** The port a URL names, or the store's own default when it names none. */
 export function urlPort(url: URL, fallback: number): number {
   return url.port === '' ? fallback : Number(url.port);

@@ -2,7 +2,7 @@ import type { MemoryProbe } from '../memory-probe.js';
 import type { RunningServer } from '../running-server.js';
 import { redact } from '../secret.js';
 import { ServerStartError } from '../server-start-error.js';
-import type { ExternalRecipe, ExternalTarget } from './external-recipe.js';
+import { AccessDenied, type ExternalRecipe, type ExternalTarget } from './external-recipe.js';
 import { parseExternalUrl, shownUrl } from './external-url.js';
 import { PrometheusMemory } from './prometheus-memory.js';
 
@@ -40,6 +40,7 @@ export async function startExternalServer(
       (ok) => ok,
       (error: unknown) => {
         lastError = error instanceof Error ? error.message : String(error);
+        if (error instanceof AccessDenied) throw new ServerStartError(redact(`${store}: ${shown} refused the credentials: ${lastError}`));
         return false;
       },
     );
