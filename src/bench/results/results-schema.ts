@@ -31,6 +31,23 @@ export const insertResultSchema = outcome({
   batchLatency: latency,
 });
 
+/** One client process's share of a search workload (`--workers`, `--shard`); QPS = its queries / its summed latency. */
+export const searchWorkerSchema = z.object({
+  worker: z.number().int(),
+  queries: z.number().int(),
+  seconds: z.number().describe('summed latency of its timed queries (one query at a time)'),
+  qps: z.number(),
+});
+
+export const concurrencyWorkerSchema = z.object({
+  worker: z.number().int(),
+  clients: z.number().int(),
+  seconds: z.number(),
+  requests: z.number().int(),
+  errors: z.number().int(),
+  qps: z.number(),
+});
+
 export const searchResultSchema = outcome({
   k: z.number().int(),
   queries: z.number().int(),
@@ -41,6 +58,10 @@ export const searchResultSchema = outcome({
   ndcg10: z.number().optional().describe('mean nDCG@10 against qrels'),
   mrr10: z.number().optional().describe('mean reciprocal rank@10 against qrels'),
   emptyAnswers: z.number().int().describe('queries that returned no hit at all'),
+  workers: z
+    .array(searchWorkerSchema)
+    .optional()
+    .describe('per client process, when the queries were split over several (they ran at the same time)'),
 });
 
 export const concurrencyLevelSchema = z.object({
@@ -50,6 +71,7 @@ export const concurrencyLevelSchema = z.object({
   errors: z.number().int(),
   qps: z.number(),
   latency,
+  workers: z.array(concurrencyWorkerSchema).optional().describe('per client process, when the clients were split over several'),
 });
 
 export const concurrencyResultSchema = outcome({
@@ -245,6 +267,12 @@ export const resultsSchema = z.object({
     hybridRule: z.enum(['dify-current', 'dify-legacy']).optional(),
     keywordRule: z.enum(['dify-current', 'dify-legacy']).optional(),
     memoryIntervalMs: z.number(),
+    workers: z.number().int().optional().describe('client processes the search and concurrency workloads ran in (absent: 1)'),
+    shard: z
+      .object({ index: z.number().int(), count: z.number().int() })
+      .optional()
+      .describe('this file is one shard of a multi-host run (`bench run --shard i/N`); `bench report merge` joins them'),
+    merged: z.number().int().optional().describe('shards `bench report merge` joined into this file'),
   }),
   stores: z.array(storeResultSchema),
 });
