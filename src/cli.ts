@@ -19,8 +19,11 @@ import { renderCompose } from './report/compose-file.js';
 import { DEFAULT_THRESHOLDS } from './report/compare.js';
 import { runCompare } from './report/compare-command.js';
 import { writeReport } from './report/report-files.js';
+import { addMergeCommand } from './report/merge-command.js';
 import { terminalProgress } from './cli/terminal-progress.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
+import { parseShard } from './cli/shard-option.js';
+import type { Shard } from './bench/workers/shards.js';
 import { TOOL_VERSION } from './version.js';
 import { RUNTIMES, runtimeVersions, type RuntimeName, type ServerPlan } from './runtime/start-server.js';
 import type { Results } from './bench/results/results-schema.js';
@@ -118,6 +121,8 @@ withServerOptions(program.command('run'), '')
       .choices(['dify-current', 'dify-legacy'])
       .default(DEFAULT_CONFIG.keywordRule),
   )
+  .option('--workers <n>', 'client processes for the search and concurrency workloads (merged into one result)', positiveInt('--workers'), 1)
+  .option('--shard <i/N>', 'one shard of a multi-host run: only queries i mod N and its share of clients (`bench report merge` joins shards)', parseShard('--shard'))
   .addOption(memoryLimitOption())
   .action(async (o: RunOptions) => {
     const { stores, plan, progress, dataset, resultsFile } = await prepare(o, '');
@@ -130,7 +135,10 @@ withServerOptions(program.command('run'), '')
       concurrencySeconds: o.concurrencySeconds,
       hybridRule: o.hybridRule,
       keywordRule: o.keywordRule,
+      workers: o.workers,
+      ...(o.shard ? { shard: o.shard } : {}),
     };
+    if (o.shard && o.workers > 1) throw new Error('--shard and --workers: a shard runs in one process; run more shards instead');
     await finish(await runBenchmark({ stores, plan, dataset, config, resultsFile, progress }), resultsFile, progress);
   });
 
@@ -202,7 +210,7 @@ program
     );
   });
 
-program
+const report = program
   .command('report')
   .description('render a results file as markdown; with --out or --html also its SVG charts beside it')
   .argument('<results.json>')
@@ -215,6 +223,7 @@ program
     const { files } = await writeReport(results, out, { html: o.html });
     process.stderr.write(`wrote ${files.join(', ')}\n`);
   });
+addMergeCommand(report);
 
 program
   .command('compare')
@@ -352,6 +361,8 @@ interface RunOptions extends ServerOptions {
   concurrencySeconds: number;
   hybridRule: HybridRule;
   keywordRule: KeywordRule;
+  workers: number;
+  shard?: Shard;
 }
 
 interface MemoryOptions extends ServerOptions {

@@ -1,6 +1,7 @@
 import type { HybridRule } from './hybrid/dify-hybrid.js';
 import { DIFY_WEIGHTS, type HybridWeights } from './hybrid/dify-weighted-rerank.js';
 import type { KeywordRule } from './hybrid/keyword-extractor.js';
+import type { Shard } from './workers/shards.js';
 
 /** Everything that shapes a run besides the dataset and the stores; recorded in results. */
 export interface BenchConfig {
@@ -20,6 +21,10 @@ export interface BenchConfig {
   readonly memoryIntervalMs: number;
   /** Seconds of idle sampling after the server is up, before any data goes in. */
   readonly idleSeconds: number;
+  /** Client processes the search and concurrency workloads run in (`--workers`); 1 when absent. */
+  readonly workers?: number;
+  /** This run is one shard of a multi-host run (`--shard i/N`): only its share of queries and clients. */
+  readonly shard?: Shard;
 }
 
 export const DEFAULT_CONFIG: BenchConfig = {

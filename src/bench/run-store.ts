@@ -5,20 +5,14 @@ import { describeFailure, exitAfterError, type RunningServer } from '../runtime/
 import type { BenchConfig } from './bench-config.js';
 import { MemorySampler } from './memory-sampler.js';
 import type { Progress } from './progress.js';
-import type { StoreResult } from './results/results-schema.js';
+import type { SearchResult, StoreResult } from './results/results-schema.js';
 import { capabilitiesRecord, newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
 import { createOwnCollection, ownCollectionName, removeOwnCollection, type OwnCollection } from './own-collection.js';
 import { runInsert } from './workloads/insert.js';
-import { runConcurrency } from './workloads/concurrency.js';
 import { runDelete } from './workloads/delete.js';
-import {
-  runDifyHybrid,
-  runFilteredVectorSearch,
-  runFullTextSearch,
-  runNativeHybrid,
-  runVectorSearch,
-} from './workloads/search-workloads.js';
+import { openSearchRunner } from './workers/search-runner.js';
+import type { SearchWorkload } from './workers/search-tasks.js';
 import type { WorkloadContext } from './workloads/workload-context.js';
 
 export interface StoreRunRequest {
@@ -117,11 +111,8 @@ async function measureWorkloads(
   const server = run.server as RunningServer;
   run.phase = 'insert';
   await run.sampler?.enter('insert');
-  const collection = await createOwnCollection(run, session, {
-    name: ownCollectionName(),
-    dims: dataset.manifest.dims,
-    metric: dataset.manifest.metric,
-  });
+  const spec = { name: ownCollectionName(), dims: dataset.manifest.dims, metric: dataset.manifest.metric };
+  const collection = await createOwnCollection(run, session, spec);
   const ctx: WorkloadContext = {
     store: selection.definition.name,
     capabilities: session.capabilities,
@@ -145,12 +136,23 @@ async function measureWorkloads(
   };
   const failed = (error: string) => ({ status: 'failed' as const, error });
   const w = result.workloads;
-  w.vector = await step('search', () => runVectorSearch(ctx), (e) => [failed(e)]);
-  w.filteredVector = await step('search', () => runFilteredVectorSearch(ctx), failed);
-  w.fullText = await step('search', () => runFullTextSearch(ctx), failed);
-  w.difyHybrid = await step('search', () => runDifyHybrid(ctx), failed);
-  w.nativeHybrid = await step('search', () => runNativeHybrid(ctx), failed);
-  w.concurrency = await step('concurrent', () => runConcurrency(ctx), failed);
+  // This process, N worker processes (--workers) or one shard of many (--shard): see search-runner.ts.
+  const searches = await openSearchRunner(ctx, { selection, endpoint: server.endpoint, collection: spec });
+  const one = async (workload: SearchWorkload): Promise<SearchResult> => {
+    const [result] = await searches.search(workload);
+    if (!result) throw new Error(`${workload}: no result`);
+    return result;
+  };
+  try {
+    w.vector = await step('search', () => searches.search('vector'), (e) => [failed(e)]);
+    w.filteredVector = await step('search', () => one('filteredVector'), failed);
+    w.fullText = await step('search', () => one('fullText'), failed);
+    w.difyHybrid = await step('search', () => one('difyHybrid'), failed);
+    w.nativeHybrid = await step('search', () => one('nativeHybrid'), failed);
+    w.concurrency = await step('concurrent', () => searches.concurrency(), failed);
+  } finally {
+    await searches.close();
+  }
   w.delete = await step('delete', () => runDelete(ctx), failed);
   run.phase = 'drop';
   await collection.drop();

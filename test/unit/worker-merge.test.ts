@@ -3,7 +3,8 @@ import { LatencyRecorder } from '../../src/bench/metrics/latency-recorder.js';
 import { mergeLatency } from '../../src/bench/metrics/merge-latency.js';
 import type { ConcurrencyResult, SearchResult } from '../../src/bench/results/results-schema.js';
 import { idleLevel, mergeConcurrencyParts, mergeSearchParts } from '../../src/bench/workers/merge-workloads.js';
-import { parseShard, shardClients, shardDataset } from '../../src/bench/workers/shards.js';
+import { shardClients, shardDataset } from '../../src/bench/workers/shards.js';
+import { parseShard } from '../../src/cli/shard-option.js';
 import type { Dataset } from '../../src/datasets/dataset.js';
 
 function recorded(samples: readonly number[]): LatencyRecorder {
@@ -53,8 +54,10 @@ function searchPart(latencies: number[], recall: number, ndcg10: number): Search
 
 describe('mergeSearchParts', () => {
   // Queries 0..4; worker 0 timed 0, 2, 4 and worker 1 timed 1, 3. Only queries 0 and 1 are judged.
-  const plan = { queryIndices: [0, 1, 2, 3, 4], judged: (qi: number) => qi <= 1 };
-  const merged = mergeSearchParts([searchPart([1, 3, 5], 0.5, 0.2), searchPart([2, 4], 1, 0.6)], plan);
+  const merged = mergeSearchParts([
+    { result: searchPart([1, 3, 5], 0.5, 0.2), queryIndices: [0, 2, 4], judged: 1 },
+    { result: searchPart([2, 4], 1, 0.6), queryIndices: [1, 3], judged: 1 },
+  ]);
 
   it('puts latencies back in query order and weights each mean by what it was taken over', () => {
     expect(merged.status).toBe('ok');
@@ -76,16 +79,29 @@ describe('mergeSearchParts', () => {
 
   it('filtered workloads: positions follow the workload\'s own query list', () => {
     // Only queries 1, 2, 5 carry filters; worker 0 of 2 timed 2, worker 1 timed 1 and 5.
-    const m = mergeSearchParts([searchPart([7], 1, 1), searchPart([6, 8], 1, 1)], { queryIndices: [1, 2, 5], judged: () => true });
+    const m = mergeSearchParts([
+      { result: searchPart([7], 1, 1), queryIndices: [2], judged: 1 },
+      { result: searchPart([6, 8], 1, 1), queryIndices: [1, 5], judged: 2 },
+    ]);
     expect(m.status === 'ok' && m.latenciesMs).toEqual([6, 7, 8]);
   });
 
   it('fails when a worker failed, naming it; a share of the wrong size is an error', () => {
-    expect(mergeSearchParts([searchPart([1, 3, 5], 1, 1), { status: 'failed', error: 'boom' }], plan)).toEqual({
+    expect(
+      mergeSearchParts([
+        { result: searchPart([1, 3, 5], 1, 1), queryIndices: [0, 2, 4], judged: 3 },
+        { result: { status: 'failed', error: 'boom' }, queryIndices: [1, 3], judged: 2 },
+      ]),
+    ).toEqual({
       status: 'failed',
       error: 'worker 1: boom',
     });
-    expect(() => mergeSearchParts([searchPart([1], 1, 1), searchPart([2, 4], 1, 1)], plan)).toThrow(
+    expect(() =>
+      mergeSearchParts([
+        { result: searchPart([1], 1, 1), queryIndices: [0, 2, 4], judged: 3 },
+        { result: searchPart([2, 4], 1, 1), queryIndices: [1, 3], judged: 2 },
+      ]),
+    ).toThrow(
       'worker 0 answered 1 queries, its share is 3',
     );
   });

@@ -40,6 +40,8 @@ export async function newResults(
       hybridRule: config.hybridRule,
       keywordRule: config.keywordRule,
       memoryIntervalMs: config.memoryIntervalMs,
+      ...(config.workers !== undefined && config.workers > 1 ? { workers: config.workers } : {}),
+      ...(config.shard ? { shard: { ...config.shard } } : {}),
     },
     stores: [],
   };

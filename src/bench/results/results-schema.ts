@@ -62,6 +62,11 @@ export const searchResultSchema = outcome({
     .array(searchWorkerSchema)
     .optional()
     .describe('per client process, when the queries were split over several (they ran at the same time)'),
+  queryIndices: z
+    .array(z.number().int())
+    .optional()
+    .describe('a shard file only: the dataset queries this shard timed, in order (what `bench report merge` needs)'),
+  judgedQueries: z.number().int().optional().describe('a shard file only: how many of them have relevance judgements'),
 });
 
 export const concurrencyLevelSchema = z.object({

@@ -1,65 +1,63 @@
 import { LatencyRecorder } from '../metrics/latency-recorder.js';
 import { mergeLatency } from '../metrics/merge-latency.js';
 import type { ConcurrencyResult, SearchResult } from '../results/results-schema.js';
-import { inShard, type Shard } from './shards.js';
 
 type OkSearch = Extract<SearchResult, { status: 'ok' }>;
 type OkConcurrency = Extract<ConcurrencyResult, { status: 'ok' }>;
 type Level = OkConcurrency['levels'][number];
 
-/** What the merge needs to know of the workload beyond its parts. */
-export interface SearchMergePlan {
-  /** The workload's queries as one process sends them (dataset query indices, in order). */
+/** One client process's answer to a search workload, with what it timed. */
+export interface SearchPart {
+  readonly result: SearchResult;
+  /** Dataset query indices of its timed queries, in the order it sent them. */
   readonly queryIndices: readonly number[];
-  /** Whether a query has relevance judgements (it counts in nDCG and MRR). */
-  readonly judged: (queryIndex: number) => boolean;
+  /** How many of them have relevance judgements (nDCG and MRR are means over those). */
+  readonly judged: number;
 }
 
 /**
- * One search result from the parts that client processes 0..N-1 returned (part i ran the queries
- * of shard i/N). Latency from the added histograms; `latenciesMs` back in the one-process query
- * order; recall, nDCG and MRR as means over every query (each part's mean weighted by the queries
- * it counted over); one `workers` entry per part. A failed part fails the whole.
+ * One search result from the parts that client processes 0..N-1 returned. Latency from the added
+ * histograms; `latenciesMs` back in the one-process order (ascending query index, as every search
+ * workload sends them); recall, nDCG and MRR as means over every query (each part's mean weighted
+ * by the queries it was taken over); one `workers` entry per part. A failed part fails the whole.
  */
-export function mergeSearchParts(parts: readonly SearchResult[], plan: SearchMergePlan): SearchResult {
-  const failed = parts.findIndex((p) => p.status === 'failed');
+export function mergeSearchParts(parts: readonly SearchPart[]): SearchResult {
+  const failed = parts.findIndex((p) => p.result.status === 'failed');
   if (failed >= 0) {
-    const part = parts[failed] as Extract<SearchResult, { status: 'failed' }>;
+    const part = parts[failed]?.result as Extract<SearchResult, { status: 'failed' }>;
     return { status: 'failed', error: `worker ${failed}: ${part.error}` };
   }
-  const first = parts[0];
+  const first = parts[0]?.result;
   if (!first) throw new Error('mergeSearchParts: no parts');
   if (first.status === 'unsupported') return first;
-  const ok = parts as readonly OkSearch[];
+  const ok = parts.map((p) => p.result as OkSearch);
   const head = ok[0] as OkSearch;
-  const count = ok.length;
-  const positions = ok.map((_, index) => positionsOf(plan.queryIndices, { index, count }));
-  ok.forEach((p, w) => {
-    if (p.queries !== positions[w]?.length) {
-      throw new Error(`worker ${w} answered ${p.queries} queries, its share is ${positions[w]?.length}`);
-    }
+  ok.forEach((r, w) => {
+    const share = parts[w]?.queryIndices.length;
+    if (r.queries !== share) throw new Error(`worker ${w} answered ${r.queries} queries, its share is ${share}`);
   });
-  const latenciesMs = new Array<number>(plan.queryIndices.length).fill(0);
-  ok.forEach((p, w) => p.latenciesMs.forEach((ms, j) => (latenciesMs[positions[w]?.[j] ?? 0] = ms)));
-  const judgedCounts = positions.map((pos) => pos.filter((i) => plan.judged(plan.queryIndices[i] ?? -1)).length);
-  const queries = ok.reduce((n, p) => n + p.queries, 0);
-  const recall = weightedMean(ok.map((p) => [p.recall, p.queries]));
-  const ndcg10 = weightedMean(ok.map((p, w) => [p.ndcg10, judgedCounts[w] ?? 0]));
-  const mrr10 = weightedMean(ok.map((p, w) => [p.mrr10, judgedCounts[w] ?? 0]));
+  const order = parts.flatMap((p) => p.queryIndices).sort((a, b) => a - b);
+  const position = new Map(order.map((qi, i) => [qi, i]));
+  if (position.size !== order.length) throw new Error('mergeSearchParts: two workers timed the same query');
+  const latenciesMs = new Array<number>(order.length).fill(0);
+  ok.forEach((r, w) => r.latenciesMs.forEach((ms, j) => (latenciesMs[position.get(parts[w]?.queryIndices[j] ?? -1) ?? 0] = ms)));
+  const recall = weightedMean(ok.map((r) => [r.recall, r.queries]));
+  const ndcg10 = weightedMean(ok.map((r, w) => [r.ndcg10, parts[w]?.judged ?? 0]));
+  const mrr10 = weightedMean(ok.map((r, w) => [r.mrr10, parts[w]?.judged ?? 0]));
   return {
     status: 'ok',
     k: head.k,
-    queries,
-    warmupQueries: ok.reduce((n, p) => n + p.warmupQueries, 0),
-    latency: mergeLatency(ok.map((p) => p.latency)),
+    queries: order.length,
+    warmupQueries: ok.reduce((n, r) => n + r.warmupQueries, 0),
+    latency: mergeLatency(ok.map((r) => r.latency)),
     latenciesMs,
     ...(recall !== undefined ? { recall } : {}),
     ...(ndcg10 !== undefined ? { ndcg10 } : {}),
     ...(mrr10 !== undefined ? { mrr10 } : {}),
-    emptyAnswers: ok.reduce((n, p) => n + p.emptyAnswers, 0),
-    workers: ok.map((p, worker) => {
-      const seconds = p.latenciesMs.reduce((s, ms) => s + ms, 0) / 1000;
-      return { worker, queries: p.queries, seconds, qps: seconds > 0 ? p.queries / seconds : 0 };
+    emptyAnswers: ok.reduce((n, r) => n + r.emptyAnswers, 0),
+    workers: ok.map((r, worker) => {
+      const seconds = r.latenciesMs.reduce((s, ms) => s + ms, 0) / 1000;
+      return { worker, queries: r.queries, seconds, qps: seconds > 0 ? r.queries / seconds : 0 };
     }),
   };
 }
@@ -112,11 +110,6 @@ export function mergeConcurrencyParts(parts: readonly ConcurrencyResult[]): Conc
 /** A level a process had no client for: nothing sent, nothing recorded. */
 export function idleLevel(seconds: number): Level {
   return { clients: 0, seconds, requests: 0, errors: 0, qps: 0, latency: new LatencyRecorder().summary() };
-}
-
-/** For each query shard `shard` timed, in its order, its position in the one-process order. */
-function positionsOf(queryIndices: readonly number[], shard: Shard): number[] {
-  return queryIndices.flatMap((qi, position) => (inShard(qi, shard) ? [position] : []));
 }
 
 /** Σ value × weight / Σ weight over the parts that have a value; undefined when none has. */
