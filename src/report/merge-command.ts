@@ -13,12 +13,15 @@ export function addMergeCommand(report: Command): void {
     .command('merge')
     .description('join the results shards of a multi-host run (bench run --shard i/N) into one results file and report')
     .argument('<shards...>', 'shard results files, e.g. shard-*.json')
-    .requiredOption('--out <file>', 'the merged results file (its markdown report is written beside it)')
-    .action(async (files: string[], o: { out: string }) => {
+    .option('--out <file>', 'the merged results file (its markdown report is written beside it)')
+    .action(async (files: string[], o: { out?: string }, command: Command) => {
+      // `report` has an --out of its own, which commander gives the parent when both could take it.
+      const out = o.out ?? (command.parent?.opts() as { out?: string } | undefined)?.out;
+      if (!out) throw new Error('report merge: --out <file> is required');
       const shards = await Promise.all(files.map(async (file) => ({ file, results: await readResults(file) })));
       const merged = mergeShards(shards);
-      await writeResults(o.out, merged);
-      const { files: written } = await writeReport(merged, o.out.replace(/\.json$/, '') + '.md', { html: false });
-      process.stderr.write(`merged ${files.length} shards into ${o.out}; wrote ${written.join(', ')}\n`);
+      await writeResults(out, merged);
+      const { files: written } = await writeReport(merged, out.replace(/\.json$/, '') + '.md', { html: false });
+      process.stderr.write(`merged ${files.length} shards into ${out}; wrote ${written.join(', ')}\n`);
     });
 }

@@ -86,6 +86,16 @@ describe('mergeSearchParts', () => {
     expect(m.status === 'ok' && m.latenciesMs).toEqual([6, 7, 8]);
   });
 
+  it('leaves out a worker whose share held none of the workload\'s queries', () => {
+    const m = mergeSearchParts([
+      { result: { status: 'unsupported', reason: 'the dataset has no filtered queries' }, queryIndices: [], judged: 0 },
+      { result: searchPart([6, 8], 1, 1), queryIndices: [1, 5], judged: 2 },
+    ]);
+    expect(m.status === 'ok' && m.workers?.map((w) => [w.worker, w.queries])).toEqual([[1, 2]]);
+    const none = { result: { status: 'unsupported' as const, reason: 'no filter' }, queryIndices: [], judged: 0 };
+    expect(mergeSearchParts([none, none])).toEqual({ status: 'unsupported', reason: 'no filter' });
+  });
+
   it('fails when a worker failed, naming it; a share of the wrong size is an error', () => {
     expect(
       mergeSearchParts([

@@ -21,15 +21,24 @@ export interface SearchPart {
  * workload sends them); recall, nDCG and MRR as means over every query (each part's mean weighted
  * by the queries it was taken over); one `workers` entry per part. A failed part fails the whole.
  */
-export function mergeSearchParts(parts: readonly SearchPart[]): SearchResult {
-  const failed = parts.findIndex((p) => p.result.status === 'failed');
+export function mergeSearchParts(all: readonly SearchPart[]): SearchResult {
+  const failed = all.findIndex((p) => p.result.status === 'failed');
   if (failed >= 0) {
-    const part = parts[failed]?.result as Extract<SearchResult, { status: 'failed' }>;
+    const part = all[failed]?.result as Extract<SearchResult, { status: 'failed' }>;
     return { status: 'failed', error: `worker ${failed}: ${part.error}` };
   }
-  const first = parts[0]?.result;
+  // A worker whose share held none of the workload's queries (no filtered query fell to it)
+  // answers "unsupported" for lack of queries; it only counts if every worker says so.
+  const indexed = all.map((part, worker) => ({ part, worker }));
+  const taking = indexed.filter(({ part }) => part.result.status === 'ok' || part.queryIndices.length > 0);
+  const first = (taking[0] ?? indexed[0])?.part.result;
   if (!first) throw new Error('mergeSearchParts: no parts');
   if (first.status === 'unsupported') return first;
+  if (taking.some(({ part }) => part.result.status !== 'ok')) {
+    const odd = taking.find(({ part }) => part.result.status !== 'ok');
+    throw new Error(`worker ${odd?.worker}: ${odd?.part.result.status} while others answered`);
+  }
+  const parts = taking.map(({ part }) => part);
   const ok = parts.map((p) => p.result as OkSearch);
   const head = ok[0] as OkSearch;
   ok.forEach((r, w) => {
@@ -55,9 +64,9 @@ export function mergeSearchParts(parts: readonly SearchPart[]): SearchResult {
     ...(ndcg10 !== undefined ? { ndcg10 } : {}),
     ...(mrr10 !== undefined ? { mrr10 } : {}),
     emptyAnswers: ok.reduce((n, r) => n + r.emptyAnswers, 0),
-    workers: ok.map((r, worker) => {
+    workers: ok.map((r, i) => {
       const seconds = r.latenciesMs.reduce((s, ms) => s + ms, 0) / 1000;
-      return { worker, queries: r.queries, seconds, qps: seconds > 0 ? r.queries / seconds : 0 };
+      return { worker: taking[i]?.worker ?? i, queries: r.queries, seconds, qps: seconds > 0 ? r.queries / seconds : 0 };
     }),
   };
 }
