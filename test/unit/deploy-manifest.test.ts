@@ -7,12 +7,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEndpoints } from '../../src/cli/endpoint-options.js';
 
 /**
- * deploy/k8s/bench-shards.yaml, checked without a cluster: every document against the JSON Schema
+ * deploy/k8s/bench-shards.yaml and bench-merge.yaml, checked without a cluster: every document against the JSON Schema
  * of the Kubernetes fields it uses (deploy/k8s/schema, written from the API reference: the full
  * schema cannot be fetched at test time), then what a schema cannot say: the shard count agrees
  * everywhere, the merge reads what the shards write, and every flag is one the CLI takes.
  */
-const MANIFEST = new URL('../../deploy/k8s/bench-shards.yaml', import.meta.url);
+const MANIFESTS = ['bench-shards.yaml', 'bench-merge.yaml'].map((f) => new URL(`../../deploy/k8s/${f}`, import.meta.url));
 const SCHEMA = new URL('../../deploy/k8s/schema/k8s-subset.schema.json', import.meta.url);
 const BIN = new URL('../../bin/bench.js', import.meta.url).pathname;
 
@@ -31,7 +31,8 @@ let docs: Doc[];
 let validate: ReturnType<Ajv['compile']>;
 
 beforeAll(async () => {
-  docs = parseAllDocuments(await readFile(MANIFEST, 'utf8')).map((d) => d.toJS() as Doc);
+  docs = [];
+  for (const file of MANIFESTS) docs.push(...parseAllDocuments(await readFile(file, 'utf8')).map((d) => d.toJS() as Doc));
   validate = new Ajv({ allErrors: true, strict: true }).compile(JSON.parse(await readFile(SCHEMA, 'utf8')) as object);
 });
 
@@ -43,7 +44,7 @@ const job = (name: string): Doc => {
 const container = (d: Doc) => d.spec.template.spec.containers[0]!;
 const env = (d: Doc, name: string): string => container(d).env.find((e) => e.name === name)?.value ?? '';
 
-describe('deploy/k8s/bench-shards.yaml', () => {
+describe('deploy/k8s', () => {
   it('is a PersistentVolumeClaim and two Jobs, each valid against the schema', () => {
     expect(docs.map((d) => `${d.kind}/${d.metadata.name}`)).toEqual([
       'PersistentVolumeClaim/vdb-bench-results',
