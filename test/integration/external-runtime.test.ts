@@ -146,7 +146,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await pgServer?.stop();
   await weaviateServer?.stop();
-  await rm(dir, { recursive: true, force: true });
+  if (!process.env.VDB_BENCH_KEEP_TEST_DIR) await rm(dir, { recursive: true, force: true });
 });
 
 function store(results: Results, name: string): StoreResult {
