@@ -94,7 +94,7 @@ export class OceanbaseAdapter implements StoreAdapter {
     try {
       const metadataIndex = this.config.metadataIndex ? await probeMetadataIndex(pool) : 'off';
       const info = await readInfo(pool, version, this.config, metadataIndex);
-      return new OceanbaseSession(pool, info, this.capabilities, this.config, metadataIndex === METADATA_INDEX_CREATED);
+      return new OceanbaseSession(pool, info, this.capabilities, this.config, metadataIndex === METADATA_INDEX_CREATED, endpoint.access !== undefined);
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
@@ -111,6 +111,8 @@ class OceanbaseSession implements StoreSession {
     private readonly config: OceanbaseConfig,
     /** The server accepts Dify's idx_metadata_doc_id DDL (probed at connect; seekdb 1.4 refuses it). */
     private readonly createMetadataIndex: boolean,
+    /** An external server: its system parameters are its administrator's, never changed here. */
+    private readonly external: boolean,
   ) {}
 
   async collectionExists(name: string): Promise<boolean> {
@@ -136,7 +138,7 @@ class OceanbaseSession implements StoreSession {
       [table],
     );
     if (exists.length > 0) return collection;
-    await ensureVectorMemory(pool);
+    await ensureVectorMemory(pool, !this.external);
     await pool.query(createTableSql(table, spec.dims, config));
     await pool.query(vectorIndexSql(table, METRIC_SQL[metric], config));
     if (config.fullText) {
@@ -404,10 +406,16 @@ async function checkVersion(conn: Queryable, config: OceanbaseConfig): Promise<{
  * 6 of SHOW PARAMETERS, which on seekdb is `scope` ("CLUSTER"); this reads the `value` column.
  * seekdb 1.4 accepts the setting but ignores it (vector memory follows memory_budget).
  */
-async function ensureVectorMemory(pool: Pool): Promise<void> {
+async function ensureVectorMemory(pool: Pool, mayAlter: boolean): Promise<void> {
   const [rows] = await pool.query<RowDataPacket[]>("SHOW PARAMETERS LIKE '%ob_vector_memory_limit_percentage%'");
   if (rows.length === 0) throw new Error('oceanbase: ob_vector_memory_limit_percentage not found in parameters');
   if (rows.some((r) => Number(r.value) === 0)) {
+    if (!mayAlter) {
+      throw new Error(
+        'oceanbase: ob_vector_memory_limit_percentage is 0 on this external server; Dify would ALTER SYSTEM it to 30, ' +
+          'the harness changes no setting of a server it did not start: ask its administrator to set it',
+      );
+    }
     try {
       await pool.query('ALTER SYSTEM SET ob_vector_memory_limit_percentage = 30');
     } catch (error) {
