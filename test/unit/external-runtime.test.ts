@@ -36,6 +36,12 @@ describe('Secret and redact', () => {
       a: [`x ${REDACTED}`, 3, true, null],
       b: { c: REDACTED },
     });
+    // A histogram is base64 of numbers: a short secret occurring in it by chance must not corrupt it.
+    new Secret('HISTF');
+    expect(redactStrings({ latency: { histogram: 'HISTFAAAAA==' }, note: 'HISTF' })).toEqual({
+      latency: { histogram: 'HISTFAAAAA==' },
+      note: REDACTED,
+    });
   });
 });
 
