@@ -23,10 +23,13 @@ import { writeReport } from './report/report-files.js';
 import { clientPathSection } from './report/client-path-section.js';
 import { fidelityLines } from './report/fidelity-table.js';
 import { HYBRID_FIDELITY } from './bench/hybrid/hybrid-fidelity.js';
+import { addMergeCommand } from './report/merge-command.js';
 import { terminalProgress } from './cli/terminal-progress.js';
 import { clientOption } from './cli/client-option.js';
 import type { ClientMode } from './bench/client-mode.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
+import { parseShard } from './cli/shard-option.js';
+import type { Shard } from './bench/workers/shards.js';
 import { TOOL_VERSION } from './version.js';
 import { cliErrorText, cliExitCode } from './cli/cli-errors.js';
 import { assertInstalled } from './cli/assert-installed.js';
@@ -34,13 +37,16 @@ import { ignoreBrokenPipes } from './cli/broken-pipe.js';
 import { RUNTIMES, runtimeVersions, type RuntimeName, type ServerPlan } from './runtime/start-server.js';
 import type { Results } from './bench/results/results-schema.js';
 import type { Progress } from './bench/progress.js';
+import { redact } from './runtime/secret.js';
+import { checkEndpointsCover, parseEndpoints } from './cli/endpoint-options.js';
 
 ignoreBrokenPipes();
 
 const runtimeOption = () =>
-  new Option('--runtime <name>', 'where servers run: local processes, or docker containers').choices(RUNTIMES).default('local');
+  new Option('--runtime <name>', 'where servers run: local processes, docker containers, or external (already running, see --endpoint)').choices(RUNTIMES).default('local');
 
 const DEFAULT_DATASET = 'datasets/linux-doc-minilm';
+const DEFAULT_STORES = 'chroma,pgvector';
 
 const program = new Command('bench')
   .description('vdb-bench: measure the vector stores Dify supports on the same data and queries')
@@ -54,30 +60,36 @@ const program = new Command('bench')
 /** The options every measuring command shares: which stores, which data, where servers run. */
 function withServerOptions(command: Command, kind: string): Command {
   return command
-    .option('--stores <list>', 'stores, comma-separated; store:profile picks a profile', 'chroma,pgvector')
+    .option('--stores <list>', `stores, comma-separated; store:profile picks a profile (default: ${DEFAULT_STORES}; with --runtime external: the stores --endpoint names)`)
     .option('--dataset <dir>', 'dataset folder (see DATASET_FORMAT.md)', DEFAULT_DATASET)
     .option('--out <file>', `results file (default results/<time>-${kind}<stores>.json)`)
     .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0 (see `bench stores`)')
     .addOption(runtimeOption())
     .option('--image <list>', 'docker runtime: run these images instead, e.g. pgvector=my/pgvector:pg16')
+    .option('--endpoint <list>', 'external runtime: servers already running, e.g. weaviate=http://host:8080,pgvector=postgres://user@host:5432/db (credentials from Dify\'s env variables)')
     .option('--quiet', 'no progress output (CI)', false);
 }
 
 interface ServerOptions {
-  stores: string;
+  stores?: string;
   dataset: string;
   out?: string;
   storeVersion?: string;
   runtime: RuntimeName;
   image?: string;
+  endpoint?: string;
   memoryLimit?: string;
   quiet: boolean;
 }
 
 /** Validates the shared options (errors name the flag) and reads the dataset. */
 async function prepare(o: ServerOptions, kind: string) {
-  const stores = selectStores(o.stores);
+  const endpoints = parseEndpoints(o.endpoint, o.runtime);
+  if (o.runtime === 'external' && kind !== '') throw new Error(`--runtime external: only \`bench run\` measures an external server`);
+  const stores = selectStores(o.stores ?? (o.runtime === 'external' && endpoints.size > 0 ? [...endpoints.keys()].join(',') : DEFAULT_STORES));
+  if (o.runtime === 'external') checkEndpointsCover(stores.map((s) => s.definition.name), endpoints);
   const plan: ServerPlan = {
+    endpoints,
     runtime: o.runtime,
     versions: parseVersions(o.storeVersion, (d) => runtimeVersions(d, o.runtime)),
     images: parseImages(o.image, o.runtime),
@@ -128,6 +140,8 @@ withServerOptions(program.command('run'), '')
   .option('--call-timeout <s>', 'seconds one store call may take before the store counts as hung', positiveNumber('--call-timeout'), DEFAULT_CONFIG.callTimeoutSeconds)
   .addOption(clientOption())
   .option('--no-dify-insert', "skip the second insert in Dify's indexing pattern (10 threads, hash groups per document)")
+  .option('--workers <n>', 'client processes for the search and concurrency workloads (merged into one result)', positiveInt('--workers'), 1)
+  .option('--shard <i/N>', 'one shard of a multi-host run: only queries i mod N and its share of clients (`bench report merge` joins shards)', parseShard('--shard'))
   .addOption(memoryLimitOption())
   .action(async (o: RunOptions) => {
     const { stores, plan, progress, dataset, resultsFile } = await prepare(o, '');
@@ -143,7 +157,10 @@ withServerOptions(program.command('run'), '')
       callTimeoutSeconds: o.callTimeout,
       clientMode: o.client,
       difyInsert: o.difyInsert,
+      workers: o.workers,
+      ...(o.shard ? { shard: o.shard } : {}),
     };
+    if (o.shard && o.workers > 1) throw new Error('--shard and --workers: a shard runs in one process; run more shards instead');
     await finish(await runBenchmark({ stores, plan, dataset, config, resultsFile, progress }), resultsFile, progress);
   });
 
@@ -215,7 +232,7 @@ program
     );
   });
 
-program
+const report = program
   .command('report')
   .description('render a results file as markdown; with --out or --html also its SVG charts beside it')
   .argument('<results.json>')
@@ -232,6 +249,7 @@ program
     const { files } = await writeReport(results, out, { html: o.html, appendix });
     process.stderr.write(`wrote ${files.join(', ')}\n`);
   });
+addMergeCommand(report);
 
 program
   .command('compare')
@@ -293,6 +311,10 @@ program
           ? `  docker runtime: ${Object.entries(docker.images).map(([v, image]) => `${v} ${image}`).join(', ')}; ` +
               `build: ${docker.buildScript}; Dify's compose runs ${docker.upstreamImage}\n`
           : '  docker runtime: none\n',
+      );
+      const external = store.external;
+      process.stdout.write(
+        external ? `  external runtime: --endpoint ${store.name}=${external.example}; from the environment: ${external.env.join(', ')}\n` : '',
       );
       for (const [name, profile] of Object.entries(store.profiles)) {
         const c = profile.capabilities;
@@ -370,6 +392,8 @@ interface RunOptions extends ServerOptions {
   callTimeout: number;
   client: ClientMode;
   difyInsert: boolean;
+  workers: number;
+  shard?: Shard;
 }
 
 interface MemoryOptions extends ServerOptions {
@@ -402,6 +426,7 @@ addDatasetCommands(datasets);
 addSelftestCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  process.stderr.write(cliErrorText(error, process.argv.includes('--verbose')));
+  // Redacted: an error that quotes a credential (a connection string, a header) shows none.
+  process.stderr.write(redact(cliErrorText(error, process.argv.includes('--verbose'))));
   process.exit(cliExitCode(error));
 });

@@ -108,6 +108,17 @@ export interface StoreSession {
   readonly capabilities: Capabilities;
   /** Creates the store's collection/table/class for `spec` (as Dify would) and returns its handle. */
   createCollection(spec: CollectionSpec): Promise<Collection>;
+  /**
+   * Whether the store already holds the collection `spec.name` maps to. The harness asks before
+   * creating one and refuses to use a collection it did not create (an external server's data).
+   */
+  collectionExists(name: string): Promise<boolean>;
+  /**
+   * Removes the collection `name` maps to, wholly and whatever state it is in, and succeeds when it
+   * is absent: the harness's own cleanup at the end of a run and after a failure. Not Dify's
+   * delete (Collection.drop), which for some stores leaves the collection in place.
+   */
+  removeCollection(name: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -2,6 +2,7 @@ import type { HybridRule } from './hybrid/dify-hybrid.js';
 import { DIFY_WEIGHTS, type HybridWeights } from './hybrid/dify-weighted-rerank.js';
 import type { KeywordRule } from './hybrid/keyword-extractor.js';
 import type { ClientMode } from './client-mode.js';
+import type { Shard } from './workers/shards.js';
 
 /** Everything that shapes a run besides the dataset and the stores; recorded in results. */
 export interface BenchConfig {
@@ -30,6 +31,10 @@ export interface BenchConfig {
    * server counts as hung and the store is recorded failed ("timed out after N s in <phase>").
    */
   readonly callTimeoutSeconds: number;
+  /** Client processes the search and concurrency workloads run in (`--workers`); 1 when absent. */
+  readonly workers?: number;
+  /** This run is one shard of a multi-host run (`--shard i/N`): only its share of queries and clients. */
+  readonly shard?: Shard;
 }
 
 export const DEFAULT_CONFIG: BenchConfig = {

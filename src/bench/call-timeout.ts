@@ -1,8 +1,11 @@
-import type { Collection } from '../adapters/store-adapter.js';
+import type { Collection, HybridQuery, RetrievalClient, TextQuery } from '../adapters/store-adapter.js';
 
 /** A call to the store that did not answer within the per-call timeout: the server hangs. */
 export class CallTimeoutError extends Error {
-  constructor(seconds: number, phase: string) {
+  constructor(
+    readonly seconds: number,
+    readonly phase: string,
+  ) {
     super(`timed out after ${seconds} s in ${phase}`);
     this.name = 'CallTimeoutError';
   }
@@ -49,6 +52,22 @@ export function guardCollection(inner: Collection, seconds: number, phase: () =>
     });
   const fullText = inner.searchFullText?.bind(inner);
   const hybrid = inner.searchHybrid?.bind(inner);
+  const openClient = inner.openRetrievalClient?.bind(inner);
+  // Dify's per-retrieval client (`--client dify`, retrieval-path.ts) passes through, its setup,
+  // searches and close each bounded too: dropping it here would silently measure the pooled path.
+  const openRetrievalClient = openClient
+    ? async (): Promise<RetrievalClient> => {
+        const client = await bound(openClient);
+        const text = client.searchFullText?.bind(client);
+        const both = client.searchHybrid?.bind(client);
+        return {
+          searchVector: (q) => bound(() => client.searchVector(q)),
+          ...(text ? { searchFullText: (q: TextQuery) => bound(() => text(q)) } : {}),
+          ...(both ? { searchHybrid: (q: HybridQuery) => bound(() => both(q)) } : {}),
+          close: () => bound(() => client.close()),
+        };
+      }
+    : undefined;
   const collection: Collection = {
     name: inner.name,
     insert: (batch) => bound(() => inner.insert(batch)),
@@ -59,6 +78,7 @@ export function guardCollection(inner: Collection, seconds: number, phase: () =>
     ...(hybrid ? { searchHybrid: (q) => bound(() => hybrid(q)) } : {}),
     delete: (sel) => bound(() => inner.delete(sel)),
     drop: () => bound(() => inner.drop()),
+    ...(openRetrievalClient ? { openRetrievalClient } : {}),
   };
   return { collection, timedOut: () => first };
 }

@@ -5,21 +5,16 @@ import { describeFailure, exitAfterError, type RunningServer } from '../runtime/
 import type { BenchConfig } from './bench-config.js';
 import { MemorySampler } from './memory-sampler.js';
 import type { Progress } from './progress.js';
-import type { StoreResult } from './results/results-schema.js';
+import type { SearchResult, StoreResult } from './results/results-schema.js';
 import { capabilitiesRecord, newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
-import { guardCollection, withCallTimeout } from './call-timeout.js';
+import { CallTimeoutError, guardCollection, withCallTimeout, type GuardedCollection } from './call-timeout.js';
+import { createOwnCollection, ownCollectionName, removeOwnCollection, type OwnCollection } from './own-collection.js';
 import { runInsert } from './workloads/insert.js';
 import { runDifyInsert } from './workloads/dify-insert.js';
-import { runConcurrency } from './workloads/concurrency.js';
 import { runDelete } from './workloads/delete.js';
-import {
-  runDifyHybrid,
-  runFilteredVectorSearch,
-  runFullTextSearch,
-  runNativeHybrid,
-  runVectorSearch,
-} from './workloads/search-workloads.js';
+import { openSearchRunner } from './workers/search-runner.js';
+import type { SearchWorkload } from './workers/search-tasks.js';
 import type { WorkloadContext } from './workloads/workload-context.js';
 import { retrievalPath } from './workloads/retrieval-path.js';
 
@@ -36,6 +31,10 @@ interface StoreRun {
   server?: RunningServer;
   session?: StoreSession;
   sampler?: MemorySampler;
+  /** The run's own collection once created: removed at the end, after a failure, and on Ctrl-C. */
+  collection?: OwnCollection;
+  /** `--dify-insert`'s scratch collection, held the same way. */
+  scratch?: { collection?: OwnCollection };
 }
 
 /**
@@ -59,9 +58,19 @@ export async function runStore(
     result.error = { phase: run.phase, message: await describeFailure(run.server, error), logTail: run.server?.logTail(30) ?? [] };
   } finally {
     if (run.sampler) result.memory = await run.sampler.stop();
-    // A failed store's server goes first: a session on a hung server closes only once the server
-    // is gone (its calls never end). Bounded either way.
-    if (result.status === 'failed') await run.server?.stop().catch(() => undefined);
+    // A failed store's server that the harness started goes first: a session on a hung server
+    // closes only once the server is gone (its calls never end), and its collection goes with it
+    // (its data directory or container is removed). An external server is never stopped: there
+    // the run's collection is removed (bounded by the call timeout) before the session closes.
+    const owned = [run, ...(run.scratch ? [run.scratch] : [])];
+    if (result.status === 'failed' && run.server?.runtime !== 'external') {
+      await run.server?.stop().catch(() => undefined);
+      for (const holder of owned) {
+        holder.collection?.forget();
+        holder.collection = undefined;
+      }
+    }
+    for (const holder of owned) await removeOwnCollection(holder, result, config.callTimeoutSeconds);
     if (run.session) await withCallTimeout(run.session.close(), 5, 'close').catch(() => undefined);
     await run.server?.stop().catch(() => undefined);
   }
@@ -97,6 +106,7 @@ async function startAndConnect(
     description: server.description,
     settings: { ...info.settings, ...server.facts },
     startSeconds: started.ms / 1000,
+    ...(server.memoryNotVisible !== undefined ? { memoryNotVisible: server.memoryNotVisible } : {}),
   };
   progress.log(`${definition.name}: server ${info.version} up in ${(started.ms / 1000).toFixed(1)} s`);
   if (server.memory) {
@@ -122,15 +132,17 @@ async function measureWorkloads(
   const server = run.server as RunningServer;
   run.phase = 'insert';
   await run.sampler?.enter('insert');
-  const created = session.createCollection({
-    name: `vdb_bench_${Date.now().toString(36)}`,
-    dims: dataset.manifest.dims,
-    metric: dataset.manifest.metric,
-  });
+  const spec = { name: ownCollectionName(), dims: dataset.manifest.dims, metric: dataset.manifest.metric };
   // Every call is bounded by the per-call timeout; one that fires ends this store (call-timeout.ts).
   const seconds = config.callTimeoutSeconds;
+  const created = createOwnCollection(run, session, spec);
   const guarded = guardCollection(await withCallTimeout(created, seconds, run.phase), seconds, () => run.phase);
   const { collection } = guarded;
+  /** Dify's indexing insert's scratch collection, once created: bounded and removed as the main one. */
+  let scratchGuard: GuardedCollection | undefined;
+  // A timeout in this process, or one a search worker process reported (--workers).
+  const timedOut = (error?: unknown): CallTimeoutError | undefined =>
+    guarded.timedOut() ?? scratchGuard?.timedOut() ?? (error instanceof CallTimeoutError ? error : undefined);
   const ctx: WorkloadContext = {
     store: selection.definition.name,
     capabilities: session.capabilities,
@@ -151,28 +163,49 @@ async function measureWorkloads(
       value = await measure();
     } catch (error) {
       // The server died or hung: nothing after this can be measured.
-      if (guarded.timedOut() || (await exitAfterError(server))) throw guarded.timedOut() ?? error;
+      if (timedOut(error) || (await exitAfterError(server))) throw timedOut(error) ?? error;
       return onError(await describeFailure(server, error));
     }
     // A workload that counts failed calls (concurrency) ends normally even when the server died
     // or hung under it; the store still ends here, in this phase.
-    const hung = guarded.timedOut();
+    const hung = timedOut();
     if (hung) throw hung;
     if (server.exit()) throw new Error(`the server ended during ${phase}`);
     return value;
   };
   const failed = (error: string) => ({ status: 'failed' as const, error });
   const w = result.workloads;
-  w.vector = await step('search', () => runVectorSearch(ctx), (e) => [failed(e)]);
-  w.filteredVector = await step('search', () => runFilteredVectorSearch(ctx), failed);
-  w.fullText = await step('search', () => runFullTextSearch(ctx), failed);
-  w.difyHybrid = await step('search', () => runDifyHybrid(ctx), failed);
-  w.nativeHybrid = await step('search', () => runNativeHybrid(ctx), failed);
-  w.concurrency = await step('concurrent', () => runConcurrency(ctx), failed);
+  // This process, N worker processes (--workers) or one shard of many (--shard): see search-runner.ts.
+  const searches = await openSearchRunner(ctx, { selection, endpoint: server.endpoint, collection: spec });
+  const one = async (workload: SearchWorkload): Promise<SearchResult> => {
+    const [result] = await searches.search(workload);
+    if (!result) throw new Error(`${workload}: no result`);
+    return result;
+  };
+  try {
+    w.vector = await step('search', () => searches.search('vector'), (e) => [failed(e)]);
+    w.filteredVector = await step('search', () => one('filteredVector'), failed);
+    w.fullText = await step('search', () => one('fullText'), failed);
+    w.difyHybrid = await step('search', () => one('difyHybrid'), failed);
+    w.nativeHybrid = await step('search', () => one('nativeHybrid'), failed);
+    w.concurrency = await step('concurrent', () => searches.concurrency(), failed);
+  } finally {
+    await searches.close();
+  }
   w.delete = await step('delete', () => runDelete(ctx), failed);
   if (config.difyInsert) {
-    const scratch = { name: `vdb_bench_${Date.now().toString(36)}_dify_insert`, dims: dataset.manifest.dims, metric: dataset.manifest.metric };
-    w.difyInsert = await step('dify-insert', () => runDifyInsert(ctx, () => session.createCollection(scratch)), failed);
+    // A collection of its own too (unique name, never one the server already holds, removed after
+    // a failure and on Ctrl-C), every call bounded like the main one's.
+    const scratch = { name: `${ownCollectionName()}_dify_insert`, dims: dataset.manifest.dims, metric: dataset.manifest.metric };
+    const scratchRun: { collection?: OwnCollection } = {};
+    const createScratch = async () => {
+      const made = await withCallTimeout(createOwnCollection(scratchRun, session, scratch), seconds, run.phase);
+      scratchGuard = guardCollection(made, seconds, () => run.phase);
+      return scratchGuard.collection;
+    };
+    run.scratch = scratchRun;
+    w.difyInsert = await step('dify-insert', () => runDifyInsert(ctx, createScratch), failed);
+    await removeOwnCollection(scratchRun, result, seconds);
   }
   run.phase = 'drop';
   await collection.drop();

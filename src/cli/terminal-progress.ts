@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../bench/progress.js';
+import { redact } from '../runtime/secret.js';
 
 /**
  * A progress bar on a terminal; one line per phase when output is not a TTY (CI logs): its name
@@ -40,7 +41,7 @@ export function terminalProgress(quiet: boolean): Progress {
       }
     },
     log(line) {
-      if (!quiet) process.stderr.write(`${open ? '\n' : ''}${line}\n`);
+      if (!quiet) process.stderr.write(`${open ? '\n' : ''}${redact(line)}\n`);
       open = false;
     },
   };

@@ -322,17 +322,22 @@ function memoryRows(stores: readonly StoreResult[]): Cell[][] {
     phase,
     ...stores.map((s) => {
       const p = s.memory?.phases[phase];
-      return p ? `${mib(p.meanBytes)} / ${mib(p.maxBytes)}` : DASH;
+      return p ? `${mib(p.meanBytes)} / ${mib(p.maxBytes)}` : memoryMissing(s);
     }),
   ]);
   rows.push([
     'peak, whole run',
     ...stores.map((s) => {
       const peaks = Object.values(s.memory?.phases ?? {}).map((p) => p.maxBytes);
-      return peaks.length ? mib(Math.max(...peaks)) : DASH;
+      return peaks.length ? mib(Math.max(...peaks)) : memoryMissing(s);
     }),
   ]);
   return rows;
+}
+
+/** An external server without memory metrics says so; otherwise a dash. */
+function memoryMissing(s: StoreResult): string {
+  return s.server?.memoryNotVisible !== undefined ? 'not visible' : DASH;
 }
 
 function environment(results: Results): string[] {
@@ -356,6 +361,7 @@ function environment(results: Results): string[] {
       : 'server not started';
     lines.push(`- ${columnName(s)}: ${server}`);
     if (s.memory) lines.push(`  - memory: ${s.memory.method}`);
+    else if (s.server?.memoryNotVisible !== undefined) lines.push(`  - memory: not visible (${s.server.memoryNotVisible})`);
     for (const note of s.capabilities.notes) lines.push(`  - ${note}`);
     if (s.status === 'failed' && s.error) {
       lines.push(`  - **failed during ${s.error.phase}**: ${s.error.message.split('\n')[0]}`);

@@ -15,6 +15,8 @@ export interface RunningServer {
   readonly endpoint: Endpoint;
   /** Absent when the runtime cannot see the server's memory (an external URL). */
   readonly memory: MemoryProbe | undefined;
+  /** Why memory is not sampled, when `memory` is absent for a reason worth reporting (an external server without metrics). */
+  readonly memoryNotVisible?: string;
   /** The command or image that runs the server, for results and error messages. */
   readonly description: string;
   /** Facts about how it runs, recorded with the store's settings (image size, data location). */

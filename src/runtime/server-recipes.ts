@@ -1,5 +1,6 @@
 import type { DockerRecipe } from './docker-recipe.js';
 import type { LocalRecipe } from './local-recipe.js';
+import type { ExternalRecipe } from './external/external-recipe.js';
 
 /**
  * What the runtimes need to know about a store: its name (for logs, container labels and errors)
@@ -12,4 +13,6 @@ export interface ServerRecipes {
   readonly local?: LocalRecipe;
   /** How to run it as a container (`--runtime docker`); absent if no image is built for it. */
   readonly docker?: DockerRecipe;
+  /** How to reach it where it already runs (`--runtime external --endpoint store=URL`). */
+  readonly external?: ExternalRecipe;
 }

@@ -1,9 +1,10 @@
 import { startDockerServer } from './docker/docker-runtime.js';
 import { startLocalServer } from './local-runtime.js';
+import { startExternalServer } from './external/external-runtime.js';
 import type { RunningServer } from './running-server.js';
 import type { ServerRecipes } from './server-recipes.js';
 
-export const RUNTIMES = ['local', 'docker'] as const;
+export const RUNTIMES = ['local', 'docker', 'external'] as const;
 export type RuntimeName = (typeof RUNTIMES)[number];
 
 export interface StartOptions {
@@ -25,7 +26,12 @@ export interface ServerPlan {
   readonly images: ReadonlyMap<string, string>;
   /** Store name → memory limit (`--memory-limit`); '*' applies to every store not named. */
   readonly memoryLimits: ReadonlyMap<string, number>;
+  /** Store name → URL of a server already running elsewhere (`--endpoint`, external runtime only). */
+  readonly endpoints?: ReadonlyMap<string, string>;
 }
+
+/** What `requestedVersion` says for a server the harness did not choose: whatever is deployed there. */
+export const EXTERNAL_VERSION = 'deployed';
 
 export interface StoreServer {
   readonly version: string;
@@ -45,6 +51,7 @@ export function storeServer(
   const version = chosenVersion(definition, plan.runtime, plan.versions);
   const image = plan.images.get(definition.name);
   const planned = plan.memoryLimits.get(definition.name) ?? plan.memoryLimits.get('*');
+  if (plan.runtime === 'external') return externalServer(plan, definition, planned);
   return {
     version,
     start: (limit = planned) =>
@@ -58,8 +65,25 @@ export function storeServer(
   };
 }
 
+/** A server elsewhere: no version, image or memory limit can be chosen for it. */
+function externalServer(plan: ServerPlan, definition: ServerRecipes, limit: number | undefined): StoreServer {
+  return {
+    version: EXTERNAL_VERSION,
+    start: (memoryLimitBytes = limit) => {
+      const spec = plan.endpoints?.get(definition.name);
+      if (!definition.external) return Promise.reject(new Error(`${definition.name} has no external runtime recipe`));
+      if (spec === undefined) return Promise.reject(new Error(`--endpoint: no URL for ${definition.name}`));
+      if (memoryLimitBytes !== undefined) {
+        return Promise.reject(new Error(`${definition.name}: a memory limit cannot be set on an external server`));
+      }
+      return startExternalServer(definition.name, definition.external, spec);
+    },
+  };
+}
+
 /** Versions a store's recipe for `runtime` can run, default first; empty when it has none. */
 export function runtimeVersions(definition: ServerRecipes, runtime: RuntimeName): string[] {
+  if (runtime === 'external') return [];
   if (runtime === 'docker') {
     const docker = definition.docker;
     if (!docker) return [];
@@ -78,8 +102,9 @@ function chosenVersion(
   return versions.get(definition.name) ?? runtimeVersions(definition, runtime)[0] ?? 'unknown';
 }
 
-/** Starts a store's server with the chosen runtime; the store must have a recipe for it. */
+/** Starts a store's server with the chosen runtime (local or docker); the store must have a recipe for it. */
 function startServer(definition: ServerRecipes, o: StartOptions): Promise<RunningServer> {
+  if (o.runtime === 'external') return Promise.reject(new Error('an external server is reached, not started (externalServer)'));
   const limit = o.memoryLimitBytes !== undefined ? { memoryLimitBytes: o.memoryLimitBytes } : {};
   if (o.runtime === 'docker') {
     if (!definition.docker) return Promise.reject(new Error(`${definition.name} has no docker runtime recipe`));

@@ -32,4 +32,29 @@ describe('per-call timeout', () => {
     await guarded.collection.searchVector({ vector: new Float32Array(2), k: 4 }).catch(() => undefined);
     expect(guarded.timedOut()?.message).toBe('timed out after 0.05 s in concurrent');
   });
+
+  it("keeps Dify's per-retrieval client (--client dify) and bounds its setup, search and close", async () => {
+    // Not a store: a stand-in whose retrieval client's search never answers.
+    let opened = 0;
+    const inner: Collection = {
+      name: 'per-retrieval',
+      insert: async () => undefined,
+      waitUntilSearchable: async () => undefined,
+      count: async () => 0,
+      searchVector: async () => [],
+      delete: async () => undefined,
+      drop: async () => undefined,
+      openRetrievalClient: async () => {
+        opened += 1;
+        return { searchVector: () => never(), close: async () => undefined };
+      },
+    };
+    const guarded = guardCollection(inner, 0.05, () => 'search');
+    const client = await guarded.collection.openRetrievalClient?.();
+    expect(opened).toBe(1);
+    expect(client?.searchFullText).toBeUndefined();
+    const error = await client?.searchVector({ vector: new Float32Array(2), k: 4 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CallTimeoutError);
+    expect(guarded.timedOut()?.message).toBe('timed out after 0.05 s in search');
+  });
 });

@@ -71,12 +71,31 @@ describe('bench CLI (no store needed)', () => {
     expect(r.stderr).toContain('--image needs --runtime docker');
   });
 
+  it('external runtime: exit 2 for a missing URL, --endpoint without it, other commands and bad --workers/--shard', async () => {
+    const missing = await bench('run', '--runtime', 'external', '--stores', 'pgvector', '--dataset', join(dir, 'good'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('--endpoint: --runtime external needs a URL for pgvector (e.g. --endpoint pgvector=<url>)');
+    const local = await bench('run', '--endpoint', 'pgvector=postgres://127.0.0.1/db', '--dataset', join(dir, 'good'));
+    expect(local.code).toBe(2);
+    expect(local.stderr).toContain('--endpoint needs --runtime external');
+    const kb = await bench('kb', '--runtime', 'external', '--endpoint', 'pgvector=postgres://127.0.0.1/db', '--dataset', join(dir, 'good'));
+    expect(kb.code).toBe(2);
+    expect(kb.stderr).toContain('--runtime external: only `bench run` measures an external server');
+    const both = await bench('run', '--workers', '2', '--shard', '0/2', '--dataset', join(dir, 'good'));
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--shard and --workers: a shard runs in one process; run more shards instead');
+    const shard = await bench('run', '--shard', '2/2');
+    expect(shard.code).not.toBe(0);
+    expect(shard.stderr).toContain('--shard: "2/2" is not i/N with 0 ≤ i < N (e.g. 0/4)');
+  });
+
   it('lists stores with capabilities and how each starts', async () => {
     const r = await bench('stores');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('pgvector:');
     expect(r.stdout).toContain('chroma:');
     expect(r.stdout).toContain('install: scripts/install-pgvector.sh');
+    expect(r.stdout).toContain('external runtime: --endpoint pgvector=postgres://postgres@127.0.0.1:5432/postgres?sslmode=require; from the environment: PGVECTOR_PASSWORD');
   });
 });
 

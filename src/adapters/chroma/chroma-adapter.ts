@@ -1,4 +1,4 @@
-import { ChromaClient } from 'chromadb';
+import type { ChromaClient } from 'chromadb';
 import type {
   Capabilities,
   CollectionSpec,
@@ -8,12 +8,15 @@ import type {
 } from '../store-adapter.js';
 import type { Endpoint } from '../../runtime/endpoint.js';
 import type { ChromaConfig } from './chroma-config.js';
-import { ChromaCollection } from './chroma-collection.js';
+import { ChromaCollection, newChromaClient, type ChromaServer } from './chroma-collection.js';
 import { chromaCollectionName } from './chroma-collection-name.js';
 import { chromaClientVersion } from './chroma-package.js';
+import { chromaAuthHeaders } from './chroma-auth.js';
 
 /** Rows per upsert/delete when the server does not say (it always does: pre-flight-checks). */
 const FALLBACK_BATCH = 1000;
+/** Collections per listCollections page when looking one up by name. */
+const LIST_PAGE = 100;
 
 /**
  * Chroma over its v2 HTTP API with the `chromadb` JS client, the calls Dify's chroma_vector.py
@@ -29,7 +32,15 @@ export class ChromaAdapter implements StoreAdapter {
   async connect(endpoint: Endpoint): Promise<StoreSession> {
     const port = endpoint.ports.http;
     if (port === undefined) throw new Error('chroma: endpoint has no "http" port');
-    const client = new ChromaClient({ host: endpoint.host, port, ssl: false });
+    // One client config from the endpoint (scheme, auth header): the session's client and Dify's
+    // per-retrieval clients (openRetrievalClient) reach the server the same way.
+    const server: ChromaServer = {
+      host: endpoint.host,
+      port,
+      ssl: endpoint.access !== undefined && endpoint.access.tls !== 'off',
+      headers: () => chromaAuthHeaders(endpoint),
+    };
+    const client = newChromaClient(server);
     const version = await client.version();
     const maxBatch = (await client.getMaxBatchSize()) || FALLBACK_BATCH;
     const base64 = await client.supportsBase64Encoding();
@@ -46,7 +57,7 @@ export class ChromaAdapter implements StoreAdapter {
         difyClient: 'a new HttpClient per retrieval (GET tenant, GET database), then get_or_create_collection',
       },
     };
-    return new ChromaSession(client, info, this.capabilities, this.config, maxBatch, { host: endpoint.host, port });
+    return new ChromaSession(client, info, this.capabilities, this.config, maxBatch, server);
   }
 }
 
@@ -67,7 +78,7 @@ class ChromaSession implements StoreSession {
     readonly capabilities: Capabilities,
     private readonly config: ChromaConfig,
     private readonly maxBatch: number,
-    private readonly server: { readonly host: string; readonly port: number },
+    private readonly server: ChromaServer,
   ) {}
 
   /** As Dify: get_or_create_collection, with hnsw:space only where the profile sets it. */
@@ -81,6 +92,22 @@ class ChromaSession implements StoreSession {
     });
     await collection.open();
     return collection;
+  }
+
+  async collectionExists(name: string): Promise<boolean> {
+    const wanted = chromaCollectionName(name);
+    // Paged: the server may hold any number of collections; bounded by what it reports holding.
+    const total = await this.client.countCollections();
+    for (let offset = 0; offset < total; offset += LIST_PAGE) {
+      const page = await this.client.listCollections({ limit: LIST_PAGE, offset });
+      if (page.some((c) => c.name === wanted)) return true;
+      if (page.length === 0) break;
+    }
+    return false;
+  }
+
+  async removeCollection(name: string): Promise<void> {
+    if (await this.collectionExists(name)) await this.client.deleteCollection({ name: chromaCollectionName(name) });
   }
 
   async close(): Promise<void> {}

@@ -16,7 +16,21 @@ export interface ChromaCollectionPlace {
   /** Rows per upsert/delete, as the server allows. */
   readonly maxBatch: number;
   /** The server, for the client Dify builds per retrieval (openRetrievalClient). */
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: ChromaServer;
+}
+
+/** How a client reaches the server: the session's and every per-retrieval one alike. */
+export interface ChromaServer {
+  readonly host: string;
+  readonly port: number;
+  /** https (an external endpoint with TLS). */
+  readonly ssl: boolean;
+  /** The auth header (revealed only when a client is built; never kept as text here). */
+  readonly headers: () => Record<string, string>;
+}
+
+export function newChromaClient(server: ChromaServer): ChromaClient {
+  return new ChromaClient({ host: server.host, port: server.port, ssl: server.ssl, headers: server.headers() });
 }
 
 const DEFAULT_TENANT = 'default_tenant';
@@ -135,14 +149,14 @@ export class ChromaCollection implements Collection {
    * does this (Node's fetch pool). A fresh collection handle over a fresh client does the rest.
    */
   async openRetrievalClient(): Promise<RetrievalClient> {
-    const { host, port } = this.place.server;
-    const base = `http://${host}:${port}/api/v2/tenants/${DEFAULT_TENANT}`;
+    const { server } = this.place;
+    const base = `${server.ssl ? 'https' : 'http'}://${server.host}:${server.port}/api/v2/tenants/${DEFAULT_TENANT}`;
     for (const url of [base, `${base}/databases/${DEFAULT_DATABASE}`]) {
-      const res = await fetch(url, { signal: AbortSignal.timeout(SEARCHABLE_TIMEOUT_MS) });
+      const res = await fetch(url, { headers: server.headers(), signal: AbortSignal.timeout(SEARCHABLE_TIMEOUT_MS) });
       const body = await res.text();
       if (!res.ok) throw new Error(`chroma: GET ${url} answered ${res.status}: ${body.slice(0, 200)}`);
     }
-    const fresh = new ChromaCollection(new ChromaClient({ host, port, ssl: false }), this.config, this.place);
+    const fresh = new ChromaCollection(newChromaClient(server), this.config, this.place);
     const client: RetrievalClient = { searchVector: (q) => fresh.searchVector(q), close: async () => {} };
     const { searchFullText } = fresh;
     return searchFullText ? { ...client, searchFullText } : client;

@@ -5,6 +5,7 @@ import { ChromaAdapter } from './chroma-adapter.js';
 import { DIFY_CONFIG, NATIVE_CONFIG } from './chroma-config.js';
 import { chromaLocalRecipe } from './chroma-local-recipe.js';
 import { chromaDockerRecipe } from './chroma-docker-recipe.js';
+import { chromaExternalRecipe } from './chroma-external-recipe.js';
 
 const NO_NATIVE_HYBRID =
   'No native hybrid: Chroma\'s search() API (Knn + Rrf) is not in 0.5.20 or 1.0.0, and the 1.5.9 local ' +
@@ -93,4 +94,5 @@ export const chromaStore: StoreDefinition = {
   },
   local: chromaLocalRecipe,
   docker: chromaDockerRecipe,
+  external: chromaExternalRecipe,
 };

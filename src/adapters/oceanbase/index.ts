@@ -5,6 +5,7 @@ import { OceanbaseAdapter } from './oceanbase-adapter.js';
 import { DIFY_CONFIG, NATIVE_CONFIG } from './oceanbase-config.js';
 import { oceanbaseLocalRecipe } from './oceanbase-local-recipe.js';
 import { oceanbaseDockerRecipe } from './oceanbase-docker-recipe.js';
+import { oceanbaseExternalRecipe } from './oceanbase-external-recipe.js';
 
 const SEEKDB =
   'Local runs use seekdb 1.4.0 (OceanBase 4.3.5.3 kernel, PyPI pylibseekdb 1.4.0.post1) with memory_budget=2G; ' +
@@ -114,4 +115,5 @@ export const oceanbaseStore: StoreDefinition = {
   },
   local: oceanbaseLocalRecipe,
   docker: oceanbaseDockerRecipe,
+  external: oceanbaseExternalRecipe,
 };

@@ -15,6 +15,7 @@ import type {
   VectorQuery,
 } from '../store-adapter.js';
 import type { Endpoint } from '../../runtime/endpoint.js';
+import { oceanbaseConnection } from './oceanbase-connection.js';
 import type { OceanbaseConfig } from './oceanbase-config.js';
 import { hybridRows, hybridSearchBody } from './oceanbase-hybrid.js';
 import { oceanbaseTableName, uuidV5 } from './oceanbase-ids.js';
@@ -67,17 +68,21 @@ export class OceanbaseAdapter implements StoreAdapter {
   async connect(endpoint: Endpoint): Promise<StoreSession> {
     const port = endpoint.ports.mysql;
     if (port === undefined) throw new Error('oceanbase: endpoint has no "mysql" port');
-    const base = { host: endpoint.host, port, user: 'root', password: '' };
-    // Dify expects OCEANBASE_VECTOR_DATABASE to exist; seekdb ships `test`, other servers may not.
+    const base = oceanbaseConnection(endpoint, port);
+    const database = endpoint.access?.database ?? this.config.database;
     const setup = await mysql.createConnection(base);
     let version: { ob: string; comment: string };
     try {
       version = await checkVersion(setup, this.config);
-      await setup.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(this.config.database)}`);
+      // Dify expects OCEANBASE_VECTOR_DATABASE to exist; seekdb ships `test`, other servers may not.
+      // On an external server the database is the user's: it must exist, the harness creates none.
+      if (!endpoint.access) await setup.query(`CREATE DATABASE IF NOT EXISTS ${quoteIdentifier(database)}`);
     } finally {
       await setup.end().catch(() => undefined);
     }
-    const connection: ConnectionOptions = { ...base, database: this.config.database, charset: 'utf8mb4' };
+    // One connection config from the endpoint (its user, secret, TLS): the pool's connections and
+    // Dify's per-retrieval ObVecClient connection are opened with the same one.
+    const connection: ConnectionOptions = { ...base, database, charset: 'utf8mb4' };
     const pool = mysql.createPool({ ...connection, connectionLimit: this.config.poolSize });
     const efSearch = this.config.efSearch;
     if (efSearch !== undefined) {
@@ -88,7 +93,15 @@ export class OceanbaseAdapter implements StoreAdapter {
     try {
       const metadataIndex = this.config.metadataIndex ? await probeMetadataIndex(pool) : 'off';
       const info = await readInfo(pool, version, this.config, metadataIndex);
-      return new OceanbaseSession(pool, connection, info, this.capabilities, this.config, metadataIndex === METADATA_INDEX_CREATED);
+      return new OceanbaseSession(
+        pool,
+        connection,
+        info,
+        this.capabilities,
+        this.config,
+        metadataIndex === METADATA_INDEX_CREATED,
+        endpoint.access !== undefined,
+      );
     } catch (error) {
       await pool.end().catch(() => undefined);
       throw error;
@@ -107,7 +120,21 @@ class OceanbaseSession implements StoreSession {
     private readonly config: OceanbaseConfig,
     /** The server accepts Dify's idx_metadata_doc_id DDL (probed at connect; seekdb 1.4 refuses it). */
     private readonly createMetadataIndex: boolean,
+    /** An external server: its system parameters are its administrator's, never changed here. */
+    private readonly external: boolean,
   ) {}
+
+  async collectionExists(name: string): Promise<boolean> {
+    const [rows] = await this.pool.query<RowDataPacket[]>(
+      'SELECT 1 FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?',
+      [oceanbaseTableName(name)],
+    );
+    return rows.length > 0;
+  }
+
+  async removeCollection(name: string): Promise<void> {
+    await this.pool.query(`DROP TABLE IF EXISTS ${quoteIdentifier(oceanbaseTableName(name))}`);
+  }
 
   /** Dify's _create_collection: keep an existing table; else vector memory, table, indexes. */
   async createCollection(spec: CollectionSpec): Promise<Collection> {
@@ -120,7 +147,7 @@ class OceanbaseSession implements StoreSession {
       [table],
     );
     if (exists.length > 0) return collection;
-    await ensureVectorMemory(pool);
+    await ensureVectorMemory(pool, !this.external);
     await pool.query(createTableSql(table, spec.dims, config));
     await pool.query(vectorIndexSql(table, METRIC_SQL[metric], config));
     if (config.fullText) {
@@ -403,10 +430,16 @@ async function checkVersion(conn: Queryable, config: OceanbaseConfig): Promise<{
  * 6 of SHOW PARAMETERS, which on seekdb is `scope` ("CLUSTER"); this reads the `value` column.
  * seekdb 1.4 accepts the setting but ignores it (vector memory follows memory_budget).
  */
-async function ensureVectorMemory(pool: Pool): Promise<void> {
+async function ensureVectorMemory(pool: Pool, mayAlter: boolean): Promise<void> {
   const [rows] = await pool.query<RowDataPacket[]>("SHOW PARAMETERS LIKE '%ob_vector_memory_limit_percentage%'");
   if (rows.length === 0) throw new Error('oceanbase: ob_vector_memory_limit_percentage not found in parameters');
   if (rows.some((r) => Number(r.value) === 0)) {
+    if (!mayAlter) {
+      throw new Error(
+        'oceanbase: ob_vector_memory_limit_percentage is 0 on this external server; Dify would ALTER SYSTEM it to 30, ' +
+          'the harness changes no setting of a server it did not start: ask its administrator to set it',
+      );
+    }
     try {
       await pool.query('ALTER SYSTEM SET ob_vector_memory_limit_percentage = 30');
     } catch (error) {

@@ -6,6 +6,7 @@ import { DIFY_PGVECTOR_CONFIG } from './pgvector-config.js';
 import { pgvectorLocalRecipe } from './pgvector-local-recipe.js';
 import { pgvectorDockerRecipe } from './pgvector-docker-recipe.js';
 import { pgvectorSelftest } from './pgvector-selftest.js';
+import { pgvectorExternalRecipe } from './pgvector-external-recipe.js';
 
 const difyCapabilities: Capabilities = {
   documentIdFilter: true,
@@ -57,5 +58,6 @@ export const pgvectorStore: StoreDefinition = {
   },
   local: pgvectorLocalRecipe,
   docker: pgvectorDockerRecipe,
+  external: pgvectorExternalRecipe,
   selftest: pgvectorSelftest,
 };

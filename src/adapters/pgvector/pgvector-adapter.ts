@@ -14,6 +14,7 @@ import type {
   VectorQuery,
 } from '../store-adapter.js';
 import type { Endpoint } from '../../runtime/endpoint.js';
+import { pgConnection } from './pgvector-connection.js';
 import type { PgvectorConfig } from './pgvector-config.js';
 import { METRIC_SQL } from './pgvector-config.js';
 import {
@@ -70,11 +71,10 @@ export class PgvectorAdapter implements StoreAdapter {
       ...(efSearch !== undefined ? [`-c hnsw.ef_search=${Math.trunc(efSearch)}`] : []),
       ...(iterativeScan !== undefined ? [`-c hnsw.iterative_scan=${iterativeScan}`] : []),
     ];
+    // One connection config from the endpoint (user, database, password, sslmode): the pool's
+    // connections and Dify's per-retrieval connection are opened with the same one.
     const connection: pg.ClientConfig = {
-      host: endpoint.host,
-      port: endpoint.ports.postgres,
-      user: 'postgres',
-      database: 'postgres',
+      ...pgConnection(endpoint),
       // A startup option applies to every connection before its first query.
       ...(startup.length > 0 ? { options: startup.join(' ') } : {}),
     };
@@ -110,6 +110,15 @@ class PgvectorSession implements StoreSession {
     const index = createIndexSql(table, spec.dims, spec.metric, this.config.index);
     if (index) await this.pool.query(index);
     return new PgvectorCollection(this.pool, table, spec.name, spec.metric, this.config, this.connection);
+  }
+
+  async collectionExists(name: string): Promise<boolean> {
+    const { rows } = await this.pool.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [tableName(name)]);
+    return rows[0]?.found === true;
+  }
+
+  async removeCollection(name: string): Promise<void> {
+    await this.pool.query(`DROP TABLE IF EXISTS ${tableName(name)}`);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import type { SearchKnob, StoreDefinition, StoreProfile } from '../store-definit
 import { QdrantAdapter } from './qdrant-adapter.js';
 import { DIFY_CONFIG, NATIVE_CONFIG } from './qdrant-config.js';
 import { qdrantDockerRecipe } from './qdrant-docker-recipe.js';
+import { qdrantExternalRecipe } from './qdrant-external-recipe.js';
 import { qdrantLocalRecipe } from './qdrant-local-recipe.js';
 
 const INDEXING_THRESHOLD =
@@ -95,4 +96,5 @@ export const qdrantStore: StoreDefinition = {
   },
   local: qdrantLocalRecipe,
   docker: qdrantDockerRecipe,
+  external: qdrantExternalRecipe,
 };

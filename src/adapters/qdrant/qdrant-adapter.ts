@@ -37,8 +37,17 @@ export class QdrantAdapter implements StoreAdapter {
   async connect(endpoint: Endpoint): Promise<StoreSession> {
     const port = endpoint.ports.http;
     if (port === undefined) throw new Error('qdrant: endpoint has no "http" port');
+    const secure = endpoint.access !== undefined && endpoint.access.tls !== 'off';
+    const key = endpoint.access?.secret;
+    // One client config from the endpoint (scheme, API key): the session's client and Dify's
+    // per-retrieval clients (newClient) reach the server the same way.
     const newClient = (): QdrantClient =>
-      new QdrantClient({ url: `http://${endpoint.host}:${port}`, checkCompatibility: false, timeout: TIMEOUT_MS });
+      new QdrantClient({
+        url: `${secure ? 'https' : 'http'}://${endpoint.host}:${port}`,
+        ...(key ? { apiKey: key.reveal() } : {}),
+        checkCompatibility: false,
+        timeout: TIMEOUT_MS,
+      });
     const client = newClient();
     const parsed = VersionInfo.safeParse(await client.versionInfo());
     if (!parsed.success) throw new Error(`qdrant: GET / on port ${port} is not Qdrant's version info: ${parsed.error.message}`);
@@ -72,6 +81,16 @@ class QdrantSession implements StoreSession {
       negateScore: this.config.distance === 'fromMetric' && spec.metric === 'l2',
       newClient: this.newClient,
     });
+  }
+
+  async collectionExists(name: string): Promise<boolean> {
+    const { collections } = await this.client.getCollections();
+    return collections.some((c) => c.name === qdrantCollectionName(name));
+  }
+
+  /** The collection itself, even for the dify profile, whose drop (as Dify's) deletes only its points. */
+  async removeCollection(name: string): Promise<void> {
+    if (await this.collectionExists(name)) await this.client.deleteCollection(qdrantCollectionName(name));
   }
 
   /** The REST client holds no connection of its own to close (Node's fetch pool idles out). */

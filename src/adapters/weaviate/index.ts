@@ -5,6 +5,7 @@ import { WeaviateAdapter } from './weaviate-adapter.js';
 import { DIFY_CONFIG, DIFY_LEGACY_CONFIG, GSE_CONFIG, GSE_SERVER_ENV } from './weaviate-config.js';
 import { weaviateLocalRecipe } from './weaviate-local-recipe.js';
 import { weaviateDockerRecipe } from './weaviate-docker-recipe.js';
+import { weaviateExternalRecipe } from './weaviate-external-recipe.js';
 
 const COMMON_NOTES = [
   'Score = 1 − cosine distance, and only hits scoring above 0 are kept (Dify with no score threshold set).',
@@ -112,4 +113,5 @@ export const weaviateStore: StoreDefinition = {
   },
   local: weaviateLocalRecipe,
   docker: weaviateDockerRecipe,
+  external: weaviateExternalRecipe,
 };

@@ -43,7 +43,7 @@ export class WeaviateAdapter implements StoreAdapter {
   async connect(endpoint: Endpoint): Promise<StoreSession> {
     const { http } = endpoint.ports;
     if (http === undefined) throw new Error('weaviate: endpoint has no "http" port');
-    const rest = WeaviateRest.forPort(endpoint.host, http);
+    const rest = WeaviateRest.forEndpoint(endpoint, http);
     const { version } = await rest.meta();
     const driver = await this.driverFor(rest, version, endpoint);
     return new WeaviateSession(rest, driver, settingsOf(version, driver, this.config), this.capabilities, this.config);
@@ -60,7 +60,7 @@ export class WeaviateAdapter implements StoreAdapter {
     }
     const { http, grpc } = endpoint.ports;
     if (grpc === undefined || http === undefined) throw new Error('weaviate: endpoint has no "grpc" port');
-    return WeaviateGrpcDriver.connect(rest, endpoint.host, http, grpc);
+    return WeaviateGrpcDriver.connect(rest, endpoint, http, grpc);
   }
 }
 
@@ -91,6 +91,15 @@ class WeaviateSession implements StoreSession {
       throw error;
     }
     return collection;
+  }
+
+  collectionExists(name: string): Promise<boolean> {
+    return this.rest.classExists(weaviateClassName(name));
+  }
+
+  /** DELETE /v1/schema/{class}: the class and every object in it; 404 (absent) is fine. */
+  async removeCollection(name: string): Promise<void> {
+    await this.rest.deleteIfPresent(`/schema/${weaviateClassName(name)}`);
   }
 
   async close(): Promise<void> {

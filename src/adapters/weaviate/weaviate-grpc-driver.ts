@@ -11,6 +11,7 @@ import type {
 import { restBatchInsert } from './weaviate-batch.js';
 import { weaviateClientVersion } from './weaviate-package.js';
 import type { WeaviateRest } from './weaviate-rest.js';
+import type { Endpoint } from '../../runtime/endpoint.js';
 
 /** Current Dify's only vector: `Configure.Vectors.self_provided()` names it `default`. */
 const VECTOR = 'default';
@@ -39,14 +40,18 @@ export class WeaviateGrpcDriver implements WeaviateDriver {
     private readonly rest: WeaviateRest,
   ) {}
 
-  static async connect(rest: WeaviateRest, host: string, httpPort: number, grpcPort: number): Promise<WeaviateGrpcDriver> {
+  static async connect(rest: WeaviateRest, endpoint: Endpoint, httpPort: number, grpcPort: number): Promise<WeaviateGrpcDriver> {
+    const { host, access } = endpoint;
+    const secure = access !== undefined && access.tls !== 'off';
+    const key = access?.secret;
     const client = await weaviate.connectToCustom({
       httpHost: host,
       httpPort,
-      httpSecure: false,
+      httpSecure: secure,
       grpcHost: host,
       grpcPort,
-      grpcSecure: false,
+      grpcSecure: secure,
+      ...(key ? { authCredentials: new weaviate.ApiKey(key.reveal()) } : {}),
       // As Dify (skip_init_checks=True); the adapter checked /v1/meta and the version already.
       skipInitChecks: true,
       timeout: { init: 30, query: 120, insert: 300 },

@@ -1,3 +1,5 @@
+import type { Endpoint } from '../../runtime/endpoint.js';
+
 /** Raised for a non-2xx answer or a GraphQL error; carries the status and Weaviate's message. */
 export class WeaviateRestError extends Error {
   constructor(
@@ -12,10 +14,17 @@ const TIMEOUT_MS = 120_000;
 
 /** The few REST and GraphQL calls the adapter makes itself, over Node's fetch (keep-alive). */
 export class WeaviateRest {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    /** Sent with every call: the API key (WEAVIATE_API_KEY) of an external server. */
+    private readonly auth: Readonly<Record<string, string>> = {},
+  ) {}
 
-  static forPort(host: string, port: number): WeaviateRest {
-    return new WeaviateRest(`http://${host}:${port}/v1`);
+  /** REST on the endpoint's `http` port: https and the API key when an external endpoint says so. */
+  static forEndpoint(endpoint: Endpoint, port: number): WeaviateRest {
+    const access = endpoint.access;
+    const scheme = access && access.tls !== 'off' ? 'https' : 'http';
+    return new WeaviateRest(`${scheme}://${endpoint.host}:${port}/v1`, weaviateAuthHeaders(endpoint));
   }
 
   async meta(): Promise<{ version: string }> {
@@ -82,7 +91,7 @@ export class WeaviateRest {
   private fetch(method: string, path: string, body?: unknown): Promise<Response> {
     return fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: body === undefined ? { ...this.auth } : { ...this.auth, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       signal: AbortSignal.timeout(TIMEOUT_MS),
     });
@@ -93,4 +102,10 @@ export class WeaviateRest {
     if (!res.ok) throw new WeaviateRestError(`weaviate: ${what} answered ${res.status}: ${text.slice(0, 500)}`, res.status);
     return text.length === 0 ? undefined : (JSON.parse(text) as unknown);
   }
+}
+
+/** Weaviate's API-key authentication: `Authorization: Bearer <key>`, what Dify's client sends. */
+export function weaviateAuthHeaders(endpoint: Endpoint): Record<string, string> {
+  const secret = endpoint.access?.secret;
+  return secret ? { authorization: `Bearer ${secret.reveal()}` } : {};
 }

@@ -42,6 +42,8 @@ export async function newResults(
       clientMode: config.clientMode,
       memoryIntervalMs: config.memoryIntervalMs,
       callTimeoutSeconds: config.callTimeoutSeconds,
+      ...(config.workers !== undefined && config.workers > 1 ? { workers: config.workers } : {}),
+      ...(config.shard ? { shard: { ...config.shard } } : {}),
     },
     stores: [],
   };

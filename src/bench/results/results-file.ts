@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { resultsSchema, type Results } from './results-schema.js';
+import { redactStrings } from '../../runtime/secret.js';
 
 /**
  * The results file could not be written (the disk is full, the folder is read-only): not the
@@ -28,7 +29,8 @@ const DESCRIPTIONS: Record<string, string> = {
  * half-written file, and a failed write removes its temp file (on a full disk nobody else would).
  */
 export async function writeResults(file: string, results: Results): Promise<void> {
-  const checked = resultsSchema.parse(results);
+  // Every string redacted: no credential of this process reaches a results file, whatever quoted it.
+  const checked = resultsSchema.parse(redactStrings(results));
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await mkdir(dirname(file), { recursive: true });

@@ -52,6 +52,23 @@ export const difyInsertResultSchema = outcome({
   groupLatency: latency,
 });
 
+/** One client process's share of a search workload (`--workers`, `--shard`); QPS = its queries / its summed latency. */
+export const searchWorkerSchema = z.object({
+  worker: z.number().int(),
+  queries: z.number().int(),
+  seconds: z.number().describe('summed latency of its timed queries (one query at a time)'),
+  qps: z.number(),
+});
+
+export const concurrencyWorkerSchema = z.object({
+  worker: z.number().int(),
+  clients: z.number().int(),
+  seconds: z.number(),
+  requests: z.number().int(),
+  errors: z.number().int(),
+  qps: z.number(),
+});
+
 export const searchResultSchema = outcome({
   k: z.number().int(),
   queries: z.number().int(),
@@ -63,6 +80,15 @@ export const searchResultSchema = outcome({
   mrr10: z.number().optional().describe('mean reciprocal rank@10 against qrels'),
   emptyAnswers: z.number().int().describe('queries that returned no hit at all'),
   clientCpu: clientCpu.optional(),
+  workers: z
+    .array(searchWorkerSchema)
+    .optional()
+    .describe('per client process, when the queries were split over several (they ran at the same time)'),
+  queryIndices: z
+    .array(z.number().int())
+    .optional()
+    .describe('a shard file only: the dataset queries this shard timed, in order (what `bench report merge` needs)'),
+  judgedQueries: z.number().int().optional().describe('a shard file only: how many of them have relevance judgements'),
 });
 
 export const concurrencyLevelSchema = z.object({
@@ -73,6 +99,7 @@ export const concurrencyLevelSchema = z.object({
   qps: z.number(),
   latency,
   clientCpu: clientCpu.optional(),
+  workers: z.array(concurrencyWorkerSchema).optional().describe('per client process, when the clients were split over several'),
 });
 
 export const concurrencyResultSchema = outcome({
@@ -193,6 +220,10 @@ export const storeResultSchema = z.object({
       settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
       startSeconds: z.number(),
       dataBytes: z.number().optional(),
+      memoryNotVisible: z
+        .string()
+        .optional()
+        .describe('why no memory was sampled: an external server that exposes no memory metrics'),
     })
     .optional(),
   capabilities: z.object({
@@ -272,6 +303,12 @@ export const resultsSchema = z.object({
       .describe("pooled: one warm client per store; dify: Dify's per-retrieval client setup timed with each search. Absent: pooled"),
     memoryIntervalMs: z.number(),
     callTimeoutSeconds: z.number().optional().describe('per-call timeout; absent in files written before it existed'),
+    workers: z.number().int().optional().describe('client processes the search and concurrency workloads ran in (absent: 1)'),
+    shard: z
+      .object({ index: z.number().int(), count: z.number().int() })
+      .optional()
+      .describe('this file is one shard of a multi-host run (`bench run --shard i/N`); `bench report merge` joins them'),
+    merged: z.number().int().optional().describe('shards `bench report merge` joined into this file'),
   }),
   interrupted: z
     .object({

@@ -52,6 +52,21 @@ export function describeAdapterContract(selection: StoreSelection, server: () =>
       }
     }
 
+    it('collectionExists and removeCollection: the harness sees and removes its own collection, whatever its state', async () => {
+      const session = await open();
+      const name = `${prefix}_own`;
+      expect(await session.collectionExists(name)).toBe(false);
+      const collection = await session.createCollection({ name, dims: 8, metric: 'cosine' });
+      await collection.insert(DOCS.slice(0, 5));
+      await collection.waitUntilSearchable(5);
+      expect(await session.collectionExists(name)).toBe(true);
+      expect(await session.collectionExists(`${prefix}_other`)).toBe(false);
+      await session.removeCollection(name);
+      expect(await session.collectionExists(name)).toBe(false);
+      // Removing what is gone is not an error: cleanup after a failure may find nothing.
+      await session.removeCollection(name);
+    });
+
     it('reports the server version', async () => {
       expect((await open()).info.version.trim()).not.toBe('');
     });
