@@ -158,7 +158,8 @@ function store(results: Results, name: string): StoreResult {
 
 describe('bench run --runtime external against authenticated servers', () => {
   it('completes every store through the external runtime only', () => {
-    expect(cli.code, cli.stderr).toBe(0);
+    const why = external.stores.map((s) => `${s.store}: ${s.status}${s.error ? ` in ${s.error.phase}: ${s.error.message}` : ''}`).join('; ');
+    expect(cli.code, `${why}\n${cli.stderr}`).toBe(0);
     expect(external.config.runtime).toBe('external');
     expect(external.stores.map((s) => `${s.store}:${s.status}:${s.server?.runtime}`)).toEqual([
       'pgvector:ok:external',

@@ -117,7 +117,8 @@ function store(results: Results, name: string): StoreResult {
 
 describe('bench run --runtime external: Chroma (token) and seekdb (password)', () => {
   it('runs every workload of both through the external runtime', () => {
-    expect(cli.code, cli.stderr).toBe(0);
+    const why = external.stores.map((s) => `${s.store}: ${s.status}${s.error ? ` in ${s.error.phase}: ${s.error.message}` : ''}`).join('; ');
+    expect(cli.code, `${why}\n${cli.stderr}`).toBe(0);
     expect(external.stores.map((s) => `${s.store}:${s.status}:${s.server?.runtime}:${s.server?.settings.credential}`)).toEqual([
       'chroma:ok:external:from CHROMA_AUTH_CREDENTIALS',
       'oceanbase:ok:external:from OCEANBASE_VECTOR_PASSWORD',
