@@ -15,6 +15,7 @@ import { readDataset } from '../../src/datasets/read-dataset.js';
 import { startLocalServer } from '../../src/runtime/local-runtime.js';
 import type { RunningServer } from '../../src/runtime/running-server.js';
 import { LOCAL_PLAN } from './fixtures/local-plan.js';
+import { compareQuality } from './fixtures/compare-quality.js';
 
 /**
  * The external runtime for the stores external-runtime.test.ts does not cover: Chroma with token
@@ -114,21 +115,10 @@ function store(results: Results, name: string): StoreResult {
   return s;
 }
 
-function quality(s: StoreResult): Record<string, unknown> {
-  const w = s.workloads;
-  const q = (r: (typeof w)['fullText']) => (r?.status === 'ok' ? { recall: r.recall, ndcg10: r.ndcg10, mrr10: r.mrr10, empty: r.emptyAnswers } : r?.status);
-  return {
-    vector: (w.vector ?? []).map((r) => q(r)),
-    filteredVector: q(w.filteredVector),
-    fullText: q(w.fullText),
-    difyHybrid: q(w.difyHybrid),
-    nativeHybrid: q(w.nativeHybrid),
-  };
-}
-
 describe('bench run --runtime external: Chroma (token) and seekdb (password)', () => {
   it('runs every workload of both through the external runtime', () => {
-    expect(cli.code, cli.stderr).toBe(0);
+    const why = external.stores.map((s) => `${s.store}: ${s.status}${s.error ? ` in ${s.error.phase}: ${s.error.message}` : ''}`).join('; ');
+    expect(cli.code, `${why}\n${cli.stderr}`).toBe(0);
     expect(external.stores.map((s) => `${s.store}:${s.status}:${s.server?.runtime}:${s.server?.settings.credential}`)).toEqual([
       'chroma:ok:external:from CHROMA_AUTH_CREDENTIALS',
       'oceanbase:ok:external:from OCEANBASE_VECTOR_PASSWORD',
@@ -136,29 +126,10 @@ describe('bench run --runtime external: Chroma (token) and seekdb (password)', (
     for (const s of external.stores) expect(s.server?.memoryNotVisible, s.store).toBeDefined();
   });
 
-  it('oceanbase: the same quality figures as a local-runtime run of the same server build', () => {
-    expect(store(external, 'oceanbase').server?.version).toBe(store(local, 'oceanbase').server?.version);
-    expect(quality(store(external, 'oceanbase'))).toEqual(quality(store(local, 'oceanbase')));
-  });
-
-  // Chroma 0.5.20 builds its HNSW graph with parallel insert threads and searches it with
-  // hnsw:search_ef 10, so which neighbours come back moves between any two runs, local or not
-  // (benchmark.test.ts sees recall 0.875 to 1.0 at k=10; runs of this test differed by one
-  // neighbour in 400, nDCG@10 by 0.004): recall and nDCG may differ by that noise; which queries get an answer and
-  // the rank of the first relevant chunk (MRR) must not.
-  it('chroma: the quality figures of a local-runtime run, up to HNSW run-to-run noise', () => {
-    const ext = store(external, 'chroma');
-    const loc = store(local, 'chroma');
-    expect(ext.server?.version).toBe(loc.server?.version);
-    const noisy = new Set(['recall', 'ndcg10']);
-    const exact = (s: StoreResult) => JSON.parse(JSON.stringify(quality(s), (k, v: unknown) => (noisy.has(k) ? undefined : v))) as unknown;
-    expect(exact(ext)).toEqual(exact(loc));
-    const vector = (s: StoreResult) => (s.workloads.vector ?? []).map((r) => (r.status === 'ok' ? r : undefined));
-    vector(ext).forEach((r, i) => {
-      const base = vector(loc)[i];
-      expect(Math.abs((r?.recall ?? NaN) - (base?.recall ?? NaN)), `vector #${i} recall`).toBeLessThanOrEqual(0.02);
-      expect(Math.abs((r?.ndcg10 ?? NaN) - (base?.ndcg10 ?? NaN)), `vector #${i} nDCG@10`).toBeLessThanOrEqual(0.02);
-    });
+  it.each([['chroma'], ['oceanbase']])('%s: the quality figures of a local-runtime run of the same server build', (name) => {
+    expect(store(external, name).server?.version).toBe(store(local, name).server?.version);
+    // OceanBase's MATCH scores drift while its statistics settle after inserts (its profile's notes).
+    compareQuality(store(external, name), store(local, name), name === 'oceanbase' ? ['fullText'] : []);
   });
 
   it('leaves no collection behind', async () => {
