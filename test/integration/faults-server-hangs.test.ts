@@ -9,6 +9,7 @@ import { readResults } from '../../src/bench/results/results-file.js';
 import type { StoreResult } from '../../src/bench/results/results-schema.js';
 import { readDataset } from '../../src/datasets/read-dataset.js';
 import type { Dataset } from '../../src/datasets/dataset.js';
+import type { Progress } from '../../src/bench/progress.js';
 import { renderMarkdown } from '../../src/report/markdown-report.js';
 import { LOCAL_PLAN } from './fixtures/local-plan.js';
 import { leftoversOf, NOTHING_LEFT } from './fixtures/leftovers.js';
@@ -59,10 +60,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function hangDuring(victim: string, survivor: string, label: string) {
+async function hangDuring(victim: string, survivor: string, label: string, config: BenchConfig = SMALL) {
   const file = join(dir, `${victim}-${label.replace(/\W+/g, '_')}.json`);
-  const progress = faultOnPhase(label, () => (stopped = signalServer(victim, 'SIGSTOP')));
-  await runBenchmark({ stores: selectStores(`${victim},${survivor}`), plan: LOCAL_PLAN, dataset, config: SMALL, resultsFile: file, progress });
+  const fault = () => (stopped = signalServer(victim, 'SIGSTOP'));
+  // With --workers the searches run in worker processes; the parent only logs "<workload>: N worker processes".
+  const progress = config.workers ? faultOnLog(label, fault) : faultOnPhase(label, fault);
+  await runBenchmark({ stores: selectStores(`${victim},${survivor}`), plan: LOCAL_PLAN, dataset, config, resultsFile: file, progress });
   expect(progress.fired(), `the ${label} phase never started`).toBe(true);
   const results = await readResults(file);
   const [hung, alive] = results.stores as [StoreResult, StoreResult];
@@ -90,4 +93,31 @@ describe('a server that hangs (SIGSTOP)', () => {
     expect(hung.workloads.vector).toBeUndefined();
     expect(renderMarkdown(results)).toContain(`**failed during search**: timed out after ${TIMEOUT_SECONDS} s in search`);
   }, 300_000);
+
+  it('during search with --workers 2 --client dify: the workers time out, the store ends as in one process', async () => {
+    const config: BenchConfig = { ...SMALL, workers: 2, clientMode: 'dify' };
+    const { results, hung } = await hangDuring(VICTIM, SURVIVOR, 'vector: 2 worker processes', config);
+    expect(hung.status).toBe('failed');
+    expect(hung.error?.phase).toBe('search');
+    expect(hung.error?.message).toBe(`timed out after ${TIMEOUT_SECONDS} s in search`);
+    expect(hung.workloads.insert?.status).toBe('ok');
+    expect(hung.workloads.vector).toBeUndefined();
+    expect(results.config).toMatchObject({ workers: 2, clientMode: 'dify', callTimeoutSeconds: TIMEOUT_SECONDS });
+  }, 300_000);
 });
+
+/** Like faultOnPhase, on the first progress line containing `text`. */
+function faultOnLog(text: string, fault: () => unknown): Progress & { fired(): boolean } {
+  let done = false;
+  return {
+    fired: () => done,
+    start: () => undefined,
+    tick: () => undefined,
+    stop: () => undefined,
+    log(line) {
+      if (done || !line.includes(text)) return;
+      done = true;
+      fault();
+    },
+  };
+}

@@ -76,7 +76,8 @@ async function handle(raw: unknown): Promise<void> {
       return send({ type: 'ready' });
     }
     if (m.type === 'close') {
-      await session?.close().catch(() => undefined);
+      // Bounded as the parent's close: a session on a hung server may never end.
+      if (session) await withCallTimeout(session.close(), 5, 'close').catch(() => undefined);
       process.exit(0);
     }
     if (!ctx) throw new Error('not set up');
