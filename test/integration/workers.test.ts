@@ -123,14 +123,23 @@ describe.each([
   });
 
   it('has the quality figures of one process on the same server', () => {
+    // Each run fills a collection of its own, and pgvector builds each HNSW graph with its own
+    // random levels: answers that go through the graph differ a little between any two runs
+    // (recall 1 against 0.99375 seen here, one process against one process too). Full text does
+    // not touch the graph, so it must match exactly; the rest within 0.02. That the merge itself
+    // loses nothing is checked exactly by the unit tests of merge-latency and the workers' merge.
     const one = new Map(searches(pgvector(single)));
     for (const [name, s] of searches(pgvector(results()))) {
       const base = one.get(name);
       if (s?.status !== 'ok' || base?.status !== 'ok') throw new Error(`${name} did not run`);
-      expect(s.emptyAnswers, name).toBe(base.emptyAnswers);
+      const graphFree = name === 'fullText';
+      if (graphFree) expect(s.emptyAnswers, name).toBe(base.emptyAnswers);
+      else expect(Math.abs(s.emptyAnswers - base.emptyAnswers), name).toBeLessThanOrEqual(2);
       for (const key of ['recall', 'ndcg10', 'mrr10'] as const) {
         expect(s[key] === undefined, `${name} ${key}`).toBe(base[key] === undefined);
-        if (s[key] !== undefined) expect(s[key], `${name} ${key}`).toBeCloseTo(base[key] ?? NaN, 12);
+        if (s[key] === undefined) continue;
+        if (graphFree) expect(s[key], `${name} ${key}`).toBeCloseTo(base[key] ?? NaN, 12);
+        else expect(Math.abs((s[key] ?? NaN) - (base[key] ?? NaN)), `${name} ${key}`).toBeLessThanOrEqual(0.02);
       }
     }
   });
