@@ -4,7 +4,7 @@
  * comes from. One local server (the recipe's default version) for the whole sweep; a fresh
  * collection per value, since some knobs (Chroma's hnsw:search_ef) are collection settings.
  *
- *   npx tsx scripts/measure-search-knob.ts pgvector 40,64,100 [datasets/linux-doc-minilm]
+ *   npx tsx scripts/measure-search-knob.ts pgvector 40,64,100 [datasets/linux-doc-minilm] [server version]
  */
 import { resolve } from 'node:path';
 import { STORES } from '../src/adapters/registry.js';
@@ -15,7 +15,7 @@ import { runFilteredVectorSearch, runVectorSearch } from '../src/bench/workloads
 import { readDataset } from '../src/datasets/read-dataset.js';
 import { storeServer } from '../src/runtime/start-server.js';
 
-const [storeName, valueList, datasetDir = 'datasets/linux-doc-minilm'] = process.argv.slice(2);
+const [storeName, valueList, datasetDir = 'datasets/linux-doc-minilm', version] = process.argv.slice(2);
 const definition = STORES.find((s) => s.name === storeName);
 const knob = definition?.searchKnob;
 if (!definition || !knob) {
@@ -30,7 +30,8 @@ if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v <= 0)) {
 
 const dataset = await readDataset(resolve(datasetDir));
 const config = { ...DEFAULT_CONFIG, kValues: [10], warmupQueries: 20 };
-const server = await storeServer({ runtime: 'local', versions: new Map(), images: new Map(), memoryLimits: new Map() }, definition).start();
+const versions = new Map(version ? [[definition.name, version]] : []);
+const server = await storeServer({ runtime: 'local', versions, images: new Map(), memoryLimits: new Map() }, definition).start();
 try {
   process.stdout.write(`${definition.name} ${server.description}\n${knob.name} | recall@10 | filtered recall@10 | p50 (ms) | empty answers\n`);
   for (const value of values) {

@@ -122,18 +122,6 @@ describe('bench run on real Chroma and pgvector servers', () => {
     expect(r?.status).toBe('ok');
   });
 
-  it.each([['chroma'], ['pgvector']])("%s: inserts every chunk again as Dify's indexing runner does (10 threads, hash groups)", (name) => {
-    const r = store(name).workloads.difyInsert;
-    expect(r?.status).toBe('ok');
-    if (r?.status !== 'ok') return;
-    expect(r.docs).toBe(results.dataset.count);
-    expect(r.threads).toBe(10);
-    expect(r.groups).toBeGreaterThanOrEqual(r.documents);
-    expect(r.groups).toBeLessThanOrEqual(10 * r.documents);
-    expect(r.groupLatency.count).toBe(r.groups);
-    expect(r.docsPerSecond).toBeGreaterThan(0);
-  });
-
   it.each([['chroma'], ['pgvector']])('%s: concurrency sweep answers at every level', (name) => {
     const r = store(name).workloads.concurrency;
     expect(r?.status).toBe('ok');

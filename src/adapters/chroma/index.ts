@@ -33,6 +33,10 @@ const difyCapabilities: Capabilities = {
     'As Dify with no score threshold set (0.0): hits scoring below 0 (for unit vectors, cos < 0.5) are dropped.',
     'As Dify: every operation first calls get_or_create_collection, one extra HTTP round trip.',
     SEARCH_EF,
+    'No tuned profile: under Dify\'s space and score rule the threshold, not the search breadth, caps recall. ' +
+      'Measured on linux-doc-minilm with Chroma 1.0.0 (scripts/measure-search-knob.ts chroma 10,200): hnsw:search_ef ' +
+      '10 → recall@10 0.333 (65 empty answers), 200 → 0.347 (59); 0.98 needs cosine space without the threshold ' +
+      '(the native profile).',
     NO_NATIVE_HYBRID,
   ],
 };

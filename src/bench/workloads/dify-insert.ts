@@ -15,7 +15,10 @@ import type { WorkloadContext } from './workload-context.js';
  * sequential batches of the main insert; it runs after every other workload so it changes none
  * of them. The groups are planned before the clock starts.
  */
-export async function runDifyInsert(ctx: WorkloadContext, createCollection: () => Promise<Collection>): Promise<DifyInsertResult> {
+export async function runDifyInsert(
+  ctx: Pick<WorkloadContext, 'dataset' | 'progress'>,
+  createCollection: () => Promise<Collection>,
+): Promise<DifyInsertResult> {
   const { dataset, progress } = ctx;
   const chunks = docBatches(dataset, Math.max(dataset.docs.length, 1))[0] ?? [];
   const plan = chunksByDocument(chunks).map((document) => difyIndexingGroups(document));
