@@ -1,4 +1,4 @@
-import { cpus, hostname, release, totalmem, type as osType } from 'node:os';
+import { cpus, hostname, loadavg, release, totalmem, type as osType } from 'node:os';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Results } from './results/results-schema.js';
@@ -15,6 +15,8 @@ export async function machineFingerprint(): Promise<Results['machine']> {
     kernel: release(),
     node: process.version,
     hostnameHash: createHash('sha256').update(hostname()).digest('hex').slice(0, 12),
+    // A loaded machine (another build, a neighbour) is the commonest reason two runs differ.
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 

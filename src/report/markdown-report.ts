@@ -349,7 +349,8 @@ function environment(results: Results): string[] {
     ...(stop
       ? [`- **Interrupted** by ${stop.signal}${stop.during ? ` during ${stop.during} (not kept)` : ''}: only the stores listed ran to the end`]
       : []),
-    `- Machine: ${m.cpuModel}, ${m.cores} cores, ${mib(m.memoryBytes)} MiB; ${m.os}, kernel ${m.kernel}; Node ${m.node}`,
+    `- Machine: ${m.cpuModel}, ${m.cores} cores, ${mib(m.memoryBytes)} MiB; ${m.os}, kernel ${m.kernel}; Node ${m.node}` +
+      (m.loadAverage ? `; load average ${m.loadAverage.join(' / ')} (1 / 5 / 15 min) as the run started` : ''),
     `- vdb-bench ${results.tool.version}; harness peak RSS ${mib(results.harness.peakRssBytes)} MiB, ` +
       `CPU ${seconds(results.harness.cpuUserSeconds)} s user + ${seconds(results.harness.cpuSystemSeconds)} s system`,
     `- Dataset content hash ${results.dataset.contentHash.slice(0, 16)}; batch size ${results.config.batchSize}; ` +

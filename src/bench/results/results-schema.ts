@@ -269,6 +269,11 @@ export const resultsSchema = z.object({
     kernel: z.string(),
     node: z.string(),
     hostnameHash: z.string().describe('sha256 prefix of the hostname: tells machines apart, reveals nothing'),
+    loadAverage: z
+      .array(z.number())
+      .length(3)
+      .optional()
+      .describe('1, 5 and 15 minute load averages as the run started: other work sharing the machine moves every latency'),
   }),
   harness: z.object({
     peakRssBytes: z.number(),

@@ -39,7 +39,7 @@ export const selftestResultsSchema = z.object({
   tool: z.object({ name: z.literal('vdb-bench'), version: z.string() }),
   startedAt: z.string(),
   finishedAt: z.string(),
-  machine: z.record(z.string(), z.union([z.string(), z.number()])),
+  machine: z.record(z.string(), z.union([z.string(), z.number(), z.array(z.number())])),
   store: z.string(),
   profile: z.string(),
   server: z.object({
