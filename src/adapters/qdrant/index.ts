@@ -12,6 +12,12 @@ const INDEXING_THRESHOLD =
   'threshold (20 000 KB on 1.8.3, 10 000 KB on 1.18.3): on a dataset as small as linux-doc-minilm ' +
   '(3150 × 384 floats ≈ 4.8 MB) every vector search is an exact scan, so its recall is 1.';
 
+const CLIENT_STALL =
+  'Serial latencies include a stall of the client, not the server: @qdrant/js-client-rest 1.18.0 sends each ' +
+  'request with fetch over an undici 6 Agent, which here took about 44 ms for a search whose 4 hits carry ' +
+  'vectors, against 1.0 ms for the same request by undici.request, 0.3 ms by Python http.client and 1 ms by ' +
+  'curl (2026-12-02). Concurrent QPS, where the stalls overlap, is nearer what the server can do.';
+
 const difyCapabilities: Capabilities = {
   documentIdFilter: true,
   fullText: true,
@@ -36,6 +42,7 @@ const difyCapabilities: Capabilities = {
     'Upserts in batches of 64 with wait=true; delete by ids is one delete on metadata.doc_id MatchAny; deleting the ' +
       'knowledge base deletes its points by group_id and leaves the collection, as Dify does.',
     INDEXING_THRESHOLD,
+    CLIENT_STALL,
   ],
 };
 
@@ -57,6 +64,7 @@ const nativeCapabilities: Capabilities = {
     'Native hybrid only on Qdrant ≥ 1.10 (Query API; e.g. --store-version qdrant=1.18.3), not on 1.8.3: prefetch max(20, 2k) dense and max(20, 2k) sparse ' +
       'candidates under the same filter, fused by reciprocal rank fusion; score is the RRF score.',
     INDEXING_THRESHOLD,
+    CLIENT_STALL,
   ],
 };
 
