@@ -63,12 +63,20 @@ export class WeaviateRest {
     return this.check(res, `${method} ${path}`);
   }
 
-  /** DELETE that tolerates 404, as Dify's delete_by_ids does. */
+  /**
+   * DELETE that tolerates an absent target, as Dify's delete_by_ids does: 404, or the 400 with
+   * "could not find class" that Weaviate 1.19 answers for a schema class it does not have.
+   */
   async deleteIfPresent(path: string): Promise<void> {
     const res = await this.fetch('DELETE', path);
     if (res.status === 404) {
       await res.arrayBuffer();
       return;
+    }
+    if (res.status === 400) {
+      const text = await res.text();
+      if (text.includes('could not find class')) return;
+      throw new WeaviateRestError(`weaviate: DELETE ${path} answered 400: ${text}`, 400);
     }
     await this.check(res, `DELETE ${path}`);
   }
