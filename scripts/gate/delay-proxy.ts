@@ -44,14 +44,7 @@ export async function startDelayProxy(targetPort: number, slowdown: number, host
       requestStart = undefined;
       client.write(chunk);
     });
-    const end = (): void => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('close', end).on('error', end);
-    upstream.on('close', end).on('error', end);
+    closeTogether(client, upstream, sockets);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -66,4 +59,16 @@ export async function startDelayProxy(targetPort: number, slowdown: number, host
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** When either side of a proxied connection closes or fails, both go, and leave `open`. */
+export function closeTogether(client: Socket, upstream: Socket, open: Set<Socket>): void {
+  const end = (): void => {
+    client.destroy();
+    upstream.destroy();
+    open.delete(client);
+    open.delete(upstream);
+  };
+  client.on('close', end).on('error', end);
+  upstream.on('close', end).on('error', end);
 }

@@ -8,18 +8,16 @@
  */
 import { resolve } from 'node:path';
 import { Command } from 'commander';
-import { selectStores, type StoreSelection } from '../../src/adapters/registry.js';
-import type { StoreAdapter } from '../../src/adapters/store-adapter.js';
-import type { StoreDefinition } from '../../src/adapters/store-definition.js';
+import { selectStores } from '../../src/adapters/registry.js';
+import { routedSelection } from '../../src/adapters/routed-selection.js';
 import { DEFAULT_CONFIG } from '../../src/bench/bench-config.js';
 import { silentProgress } from '../../src/bench/progress.js';
 import { runBenchmark } from '../../src/bench/run-benchmark.js';
 import { intList, positiveInt, positiveNumber } from '../../src/cli/parse-options.js';
 import { readDataset } from '../../src/datasets/read-dataset.js';
+import type { Endpoint } from '../../src/runtime/endpoint.js';
 import type { ServerPlan } from '../../src/runtime/start-server.js';
 import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
-
-type Endpoint = Parameters<StoreAdapter['connect']>[0];
 
 const program = new Command('proxied-run')
   .requiredOption('--stores <list>', 'stores, comma-separated')
@@ -56,37 +54,10 @@ async function route(endpoint: Endpoint): Promise<Endpoint> {
   return { ...endpoint, ports };
 }
 
-/** The adapter unchanged except that connect() goes to the proxies. */
-function throughProxy(adapter: StoreAdapter): StoreAdapter {
-  return new Proxy(adapter, {
-    get(target, property) {
-      if (property === 'connect') return async (endpoint: Endpoint) => target.connect(await route(endpoint));
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
-/**
- * The selection with its profile's createAdapter wrapped. The selection's shape is being
- * refactored (a profile name, or the profile object beside its name), so both are handled: the
- * wrapped profile replaces the original wherever the selection holds it.
- */
-function proxied(selection: StoreSelection): StoreSelection {
-  type Profile = StoreDefinition['profiles'][string];
-  const s = selection as unknown as { definition: StoreDefinition; profile: string | Profile; profileName?: string };
-  const name = typeof s.profile === 'string' ? s.profile : (s.profileName ?? '');
-  const chosen = s.definition.profiles[name];
-  if (!chosen) throw new Error(`--stores: ${s.definition.name} has no profile ${name}`);
-  const wrapped: Profile = { ...chosen, createAdapter: () => throughProxy(chosen.createAdapter()) };
-  const definition: StoreDefinition = { ...s.definition, profiles: { ...s.definition.profiles, [name]: wrapped } };
-  return { ...s, definition, ...(typeof s.profile === 'string' ? {} : { profile: wrapped }) } as unknown as StoreSelection;
-}
-
 const plan: ServerPlan = { runtime: 'local', versions: new Map(), images: new Map(), memoryLimits: new Map() };
 try {
   const results = await runBenchmark({
-    stores: selectStores(o.stores).map(proxied),
+    stores: selectStores(o.stores).map((s) => routedSelection(s, route)),
     plan,
     dataset: await readDataset(resolve(o.dataset)),
     config: { ...DEFAULT_CONFIG, kValues: o.k, warmupQueries: o.warmup, concurrencyLevels: o.concurrency, concurrencySeconds: o.concurrencySeconds },

@@ -68,6 +68,15 @@ export function compareRounds(
         rows.push({ store: key, workload, metric: 'p50 ms', baseline: Number.NaN, current: Number.NaN, detail: 'not ok in every baseline round', verdict: 'not judged' });
         continue;
       }
+      // Errors are never in a latency, so a faster p50 could be a store that errored: more
+      // errored queries than any baseline round had is a regression whatever the latency says.
+      const baselineErrors = Math.max(...(before as Ok[]).map((r) => r.errors ?? 0));
+      const erroredRound = (after as Ok[]).findIndex((r) => (r.errors ?? 0) > baselineErrors);
+      if (erroredRound >= 0) {
+        const r = after[erroredRound] as Ok;
+        rows.push(failedRow(key, workload, `${r.errors} of ${r.queries} queries errored (baseline at most ${baselineErrors}): ${r.firstError ?? ''} in ${current[erroredRound]?.file}`));
+        continue;
+      }
       judged.push({ workload, before: before as Ok[], after: after as Ok[] });
     }
     // Bonferroni over the store's latency tests: a store passes when none of its workloads

@@ -115,6 +115,12 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
 
 const columnName = storeLabel;
 
+/** An error message as one short table cell: no pipes, no newlines. */
+function tableSafe(text: string): string {
+  const line = text.replace(/\s+/g, ' ').replace(/\|/g, '\\|');
+  return line.length > 80 ? `${line.slice(0, 79)}…` : line;
+}
+
 function chartsSection(charts: readonly ChartLink[]): string[] {
   if (charts.length === 0) return [];
   return ['## Charts', '', ...charts.flatMap((c) => [`![${c.title}](${encodeURI(c.file)})`, ''])];
@@ -167,10 +173,12 @@ function searchRows(
     return r.status === 'ok' ? f(r) : r.status === 'failed' ? FAILED : NOT_SUPPORTED;
   };
   const optional = (v: number | undefined): string => (v === undefined ? DASH : ratio(v));
+  // Latency is over the queries that answered: marked where others errored, the errors in a row of their own.
+  const latencyCell = (r: Extract<SearchResult, { status: 'ok' }>, v: number): string => (r.errors ? `${ms(v)} ⚠` : ms(v));
   const rows: Cell[][] = [
-    ['p50 (ms)', ...stores.map((s) => cell(s, (r) => ms(r.latency.p50Ms)))],
-    ['p95 (ms)', ...stores.map((s) => cell(s, (r) => ms(r.latency.p95Ms)))],
-    ['p99 (ms)', ...stores.map((s) => cell(s, (r) => ms(r.latency.p99Ms)))],
+    ['p50 (ms)', ...stores.map((s) => cell(s, (r) => latencyCell(r, r.latency.p50Ms)))],
+    ['p95 (ms)', ...stores.map((s) => cell(s, (r) => latencyCell(r, r.latency.p95Ms)))],
+    ['p99 (ms)', ...stores.map((s) => cell(s, (r) => latencyCell(r, r.latency.p99Ms)))],
   ];
   if (recallLabel) rows.push([recallLabel, ...stores.map((s) => cell(s, (r) => optional(r.recall)))]);
   rows.push(
@@ -178,6 +186,12 @@ function searchRows(
     ['MRR@10', ...stores.map((s) => cell(s, (r) => optional(r.mrr10)))],
     ['queries (empty answers)', ...stores.map((s) => cell(s, (r) => `${r.queries} (${r.emptyAnswers})`))],
   );
+  if (stores.some((s) => { const r = pick(s); return r?.status === 'ok' && r.errors; })) {
+    rows.push([
+      '⚠ errored queries (not in latency; scored as empty)',
+      ...stores.map((s) => cell(s, (r) => (r.errors ? `${r.errors}: ${tableSafe(r.firstError ?? '')}` : '0'))),
+    ]);
+  }
   // The harness's own CPU per query: how much of the latency above the client itself may be.
   if (stores.some((s) => { const r = pick(s); return r?.status === 'ok' && r.clientCpu; })) {
     rows.push(['client CPU / query (µs)', ...stores.map((s) => cell(s, (r) => (r.clientCpu ? String(Math.round(r.clientCpu.perRequestUs)) : DASH)))]);
@@ -194,7 +208,7 @@ function concurrencyRows(stores: readonly StoreResult[], levels: readonly number
       if (r.status !== 'ok') return r.status === 'failed' ? FAILED : NOT_SUPPORTED;
       const level = r.levels.find((l) => l.clients === clients);
       if (!level) return DASH;
-      const errors = level.errors ? `, ${level.errors} errors` : '';
+      const errors = level.errors ? `, ⚠ ${level.errors} errors` : '';
       const bound = level.clientCpu && clientSaturated(level.clientCpu) ? ' client-bound' : '';
       return `${rate(level.qps)} (${ms(level.latency.p99Ms)}${errors})${bound}`;
     }),

@@ -1,6 +1,6 @@
 import { markdownTable } from 'markdown-table';
 import type { Results, SearchResult, StoreResult } from '../bench/results/results-schema.js';
-import { mib, ms, rate, ratio } from './format.js';
+import { mib, ms, rate, ratio, withErrors } from './format.js';
 import { storeLabel } from './store-label.js';
 
 const DASH = '–';
@@ -41,7 +41,7 @@ export function summaryRows(results: Results): SummaryRow[] {
   const k10 = results.config.kValues.indexOf(10);
   const withLeast = results.stores.some((s) => s.leastMemory);
   return results.stores.map((s) => {
-    const search = (r: SearchResult | undefined, f: (ok: OkSearch) => string): string => outcome(s, r, f);
+    const search = (r: SearchResult | undefined, f: (ok: OkSearch) => string): string => outcome(s, r, (ok) => withErrors(f(ok), ok.errors));
     const vector = (index: number): SearchResult | undefined => (index < 0 ? undefined : s.workloads.vector?.[index]);
     const row: SummaryRow = {
       store: storeLabel(s),
@@ -52,7 +52,7 @@ export function summaryRows(results: Results): SummaryRow[] {
       difyHybridNdcg: search(s.workloads.difyHybrid, (r) => optionalRatio(r.ndcg10)),
       bestQps: outcome(s, s.workloads.concurrency, (r) => {
         const best = bestLevel(r.levels);
-        return best ? `${rate(best.qps)} @ ${best.clients}` : DASH;
+        return best ? withErrors(`${rate(best.qps)} @ ${best.clients}`, best.errors) : DASH;
       }),
       idleMemory: s.memory?.phases.idle ? mib(s.memory.phases.idle.meanBytes) : DASH,
       peakMemory: peakBytes(s) === undefined ? DASH : mib(peakBytes(s) as number),

@@ -122,6 +122,33 @@ describe('compareRounds', () => {
   });
 });
 
+describe('compareRounds: errored queries', () => {
+  /** run(m) whose vector pass had `errors` more queries that errored (not in its latencies). */
+  const withErrors = (m: number, errors: number): Results => {
+    const r = run(m);
+    const store = r.stores[0] as StoreResult;
+    const vector = store.workloads.vector?.[0] as Extract<SearchResult, { status: 'ok' }>;
+    const erroredQueries = Array.from({ length: errors }, (_, i) => 3 + i);
+    const sick = { ...vector, queries: vector.queries + errors, errors, erroredQueries, firstError: 'HTTP 500' };
+    return { ...r, stores: [{ ...store, workloads: { vector: [sick] } }] };
+  };
+
+  it('more errors than any baseline round is a regression, even when the latency fell', () => {
+    const rows = compareRounds(named('base', [run(1), run(1)]), named('head', [withErrors(0.5, 0), withErrors(0.5, 2)]), DEFAULT_THRESHOLDS);
+    expect(rows.map((r) => [r.verdict, r.detail])).toEqual([
+      ['regression', '2 of 5 queries errored (baseline at most 0): HTTP 500 in head-2.json'],
+    ]);
+  });
+
+  it('as many errors as the baseline had is judged on latency and quality as usual', () => {
+    const rows = compareRounds(named('base', [withErrors(1, 1), withErrors(1, 1)]), named('head', [withErrors(1, 1), withErrors(1, 1)]), DEFAULT_THRESHOLDS);
+    expect(rows.map((r) => [r.metric, r.verdict])).toEqual([
+      ['p50 ms', 'unchanged'],
+      ['recall', 'unchanged'],
+    ]);
+  });
+});
+
 describe('alpha is the store\'s budget, split over its workloads (Bonferroni)', () => {
   // Per-round ratios e^0.05, e^0.15, e^0.09: change +10.1%, t = 3.3265, one-sided p = 0.0399 (df 2).
   const slower = [Math.exp(0.05), Math.exp(0.15), Math.exp(0.09)];

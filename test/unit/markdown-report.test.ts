@@ -100,6 +100,45 @@ describe('renderMarkdown', () => {
   });
 });
 
+describe('renderMarkdown: errored calls', () => {
+  type OkSearch = Extract<NonNullable<typeof okStore.workloads.filteredVector>, { status: 'ok' }>;
+  type OkConcurrency = Extract<NonNullable<typeof okStore.workloads.concurrency>, { status: 'ok' }>;
+  const filtered = okStore.workloads.filteredVector as OkSearch;
+  const concurrency = okStore.workloads.concurrency as OkConcurrency;
+  const sick: Results = {
+    ...results,
+    stores: [
+      {
+        ...okStore,
+        workloads: {
+          ...okStore.workloads,
+          filteredVector: { ...filtered, errors: 3, erroredQueries: [0, 5, 9], firstError: 'HTTP 500 | Internal\nServer Error' },
+          concurrency: { ...concurrency, levels: concurrency.levels.map((l) => ({ ...l, errors: 7, firstError: 'HTTP 500' })) },
+        },
+      },
+    ],
+  };
+  const md = renderMarkdown(sick);
+  const section = (from: string, to: string): string => md.slice(md.indexOf(from), md.indexOf(to));
+
+  it('marks every latency taken beside errors and gives the count with the first error, one cell', () => {
+    const table = section('## Vector search filtered', '## Full-text');
+    expect(table).toContain('| p50 (ms)                                            |                               2.00 ⚠ |');
+    expect(table).toContain('| p99 (ms)                                            |                               6.00 ⚠ |');
+    expect(table).toContain('| ⚠ errored queries (not in latency; scored as empty) | 3: HTTP 500 \\| Internal Server Error |');
+    // A table where nothing errored has no such row.
+    expect(section('## Full-text', '## Dify hybrid')).not.toContain('errored');
+  });
+
+  it('marks a concurrency level with errors', () => {
+    expect(md).toContain('| 1 client  | 500 (4.00, ⚠ 7 errors) |');
+  });
+
+  it('the results stay valid against the schema', () => {
+    expect(resultsSchema.safeParse(sick).success).toBe(true);
+  });
+});
+
 describe('renderMarkdown on a results file from before the delete followed Dify', () => {
   it('shows the two old timings under their own labels', () => {
     const store = okStore;

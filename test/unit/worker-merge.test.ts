@@ -96,6 +96,32 @@ describe('mergeSearchParts', () => {
     expect(mergeSearchParts([none, none])).toEqual({ status: 'unsupported', reason: 'no filter' });
   });
 
+  it('errored queries: left out of the latencies, the others still in query order; counts added', () => {
+    // Worker 0 timed 0, 2, 4 and query 2 errored; worker 1 timed 1, 3 and query 1 errored.
+    const errored = (latencies: number[], queries: number, erroredQueries: number[], firstError: string): SearchResult => ({
+      ...(searchPart(latencies, 0.5, 0.5) as Extract<SearchResult, { status: 'ok' }>),
+      queries,
+      errors: erroredQueries.length,
+      erroredQueries,
+      firstError,
+    });
+    const m = mergeSearchParts([
+      { result: errored([1, 5], 3, [2], 'HTTP 500'), queryIndices: [0, 2, 4], judged: 1 },
+      { result: errored([4], 2, [1], 'HTTP 503'), queryIndices: [1, 3], judged: 1 },
+    ]);
+    expect(m.status).toBe('ok');
+    if (m.status !== 'ok') return;
+    expect(m.queries).toBe(5);
+    expect(m.latenciesMs).toEqual([1, 4, 5]);
+    expect(m.latency.count).toBe(3);
+    expect(m.errors).toBe(2);
+    expect(m.erroredQueries).toEqual([1, 2]);
+    expect(m.firstError).toBe('HTTP 500');
+    // Without errors the fields stay absent, as in one process.
+    const clean = mergeSearchParts([{ result: searchPart([1], 1, 1), queryIndices: [0], judged: 1 }]);
+    expect(clean.status === 'ok' && [clean.errors, clean.erroredQueries, clean.firstError]).toEqual([undefined, undefined, undefined]);
+  });
+
   it('fails when a worker failed, naming it; a share of the wrong size is an error', () => {
     expect(
       mergeSearchParts([

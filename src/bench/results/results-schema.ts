@@ -74,11 +74,18 @@ export const searchResultSchema = outcome({
   queries: z.number().int(),
   warmupQueries: z.number().int(),
   latency,
-  latenciesMs: z.array(z.number()).describe('every timed query, in query order'),
+  latenciesMs: z.array(z.number()).describe('every timed query that answered, in query order (errored queries left out)'),
   recall: z.number().optional().describe('mean recall@k against exact ground truth'),
   ndcg10: z.number().optional().describe('mean nDCG@10 against qrels'),
   mrr10: z.number().optional().describe('mean reciprocal rank@10 against qrels'),
-  emptyAnswers: z.number().int().describe('queries that returned no hit at all'),
+  emptyAnswers: z.number().int().describe('queries that returned no hit at all (errored queries not included)'),
+  errors: z
+    .number()
+    .int()
+    .optional()
+    .describe('timed queries the store answered with an error: not in the latency, scored as empty answers; absent = none'),
+  erroredQueries: z.array(z.number().int()).optional().describe('the dataset query indices of those queries, in the order sent'),
+  firstError: z.string().optional().describe("the first error's message"),
   clientCpu: clientCpu.optional(),
   workers: z
     .array(searchWorkerSchema)
@@ -95,7 +102,8 @@ export const concurrencyLevelSchema = z.object({
   clients: z.number().int(),
   seconds: z.number(),
   requests: z.number().int(),
-  errors: z.number().int(),
+  errors: z.number().int().describe('requests answered with an error: not in QPS or latency'),
+  firstError: z.string().optional().describe("the first error's message, when there were errors"),
   qps: z.number(),
   latency,
   clientCpu: clientCpu.optional(),

@@ -46,18 +46,27 @@ export function mergeSearchParts(all: readonly SearchPart[]): SearchResult {
     const share = parts[w]?.queryIndices.length;
     if (r.queries !== share) throw new Error(`worker ${w} answered ${r.queries} queries, its share is ${share}`);
   });
-  const order = parts.flatMap((p) => p.queryIndices).sort((a, b) => a - b);
+  const timed = parts.flatMap((p) => p.queryIndices);
+  if (new Set(timed).size !== timed.length) throw new Error('mergeSearchParts: two workers timed the same query');
+  // latenciesMs holds the queries that answered; a query the store answered with an error has none.
+  const answeredOf = (w: number): number[] => {
+    const errored = new Set(ok[w]?.erroredQueries ?? []);
+    return (parts[w]?.queryIndices ?? []).filter((qi) => !errored.has(qi));
+  };
+  const answered = ok.map((_, w) => answeredOf(w));
+  const order = answered.flat().sort((a, b) => a - b);
   const position = new Map(order.map((qi, i) => [qi, i]));
-  if (position.size !== order.length) throw new Error('mergeSearchParts: two workers timed the same query');
   const latenciesMs = new Array<number>(order.length).fill(0);
-  ok.forEach((r, w) => r.latenciesMs.forEach((ms, j) => (latenciesMs[position.get(parts[w]?.queryIndices[j] ?? -1) ?? 0] = ms)));
+  ok.forEach((r, w) => r.latenciesMs.forEach((ms, j) => (latenciesMs[position.get(answered[w]?.[j] ?? -1) ?? 0] = ms)));
+  const erroredQueries = ok.flatMap((r) => r.erroredQueries ?? []).sort((a, b) => a - b);
+  const firstError = ok.find((r) => r.firstError !== undefined)?.firstError;
   const recall = weightedMean(ok.map((r) => [r.recall, r.queries]));
   const ndcg10 = weightedMean(ok.map((r, w) => [r.ndcg10, parts[w]?.judged ?? 0]));
   const mrr10 = weightedMean(ok.map((r, w) => [r.mrr10, parts[w]?.judged ?? 0]));
   return {
     status: 'ok',
     k: head.k,
-    queries: order.length,
+    queries: timed.length,
     warmupQueries: ok.reduce((n, r) => n + r.warmupQueries, 0),
     latency: mergeLatency(ok.map((r) => r.latency)),
     latenciesMs,
@@ -65,7 +74,9 @@ export function mergeSearchParts(all: readonly SearchPart[]): SearchResult {
     ...(ndcg10 !== undefined ? { ndcg10 } : {}),
     ...(mrr10 !== undefined ? { mrr10 } : {}),
     emptyAnswers: ok.reduce((n, r) => n + r.emptyAnswers, 0),
-    ...cpuOf(ok.map((r) => r.clientCpu), order.length),
+    ...(erroredQueries.length > 0 ? { errors: erroredQueries.length, erroredQueries } : {}),
+    ...(firstError !== undefined ? { firstError } : {}),
+    ...cpuOf(ok.map((r) => r.clientCpu), timed.length),
     workers: ok.map((r, i) => {
       const seconds = r.latenciesMs.reduce((s, ms) => s + ms, 0) / 1000;
       return { worker: taking[i]?.worker ?? i, queries: r.queries, seconds, qps: seconds > 0 ? r.queries / seconds : 0 };
@@ -98,11 +109,13 @@ export function mergeConcurrencyParts(parts: readonly ConcurrencyResult[]): Conc
     const requests = at.reduce((n, l) => n + l.requests, 0);
     const ran = at.filter((l) => l.clients > 0);
     const seconds = Math.max(0, ...ran.map((l) => l.seconds));
+    const firstError = at.find((l) => l.firstError !== undefined)?.firstError;
     return {
       clients: at.reduce((n, l) => n + l.clients, 0),
       seconds,
       requests,
       errors: at.reduce((n, l) => n + l.errors, 0),
+      ...(firstError !== undefined ? { firstError } : {}),
       qps: seconds > 0 ? requests / seconds : 0,
       latency: mergeLatency(at.map((l) => l.latency)),
       ...cpuOf(ran.map((l) => l.clientCpu), ran.reduce((n, l) => n + l.requests + l.errors, 0)),

@@ -8,6 +8,8 @@ import { timed } from '../timer.js';
 import { performance } from 'node:perf_hooks';
 import { startCpuMeter } from '../metrics/client-cpu.js';
 import type { WorkloadContext } from './workload-context.js';
+import { CallErrors } from '../metrics/call-errors.js';
+import { CallTimeoutError } from '../call-timeout.js';
 
 export interface SerialSearchSpec {
   readonly label: string;
@@ -22,25 +24,41 @@ export interface SerialSearchSpec {
 /**
  * One query at a time: a warm-up (untimed, answers discarded), then every query timed once.
  * Quality is computed by the harness from returned ids, never taken from the store.
+ *
+ * A query the store answers with an error is counted (`errors`, `erroredQueries`), kept out of
+ * the latency and scored as an empty answer, so neither the latency nor the quality hides it;
+ * when every timed query fails the workload throws. A call that timed out always throws.
  */
 export async function runSerialSearch(ctx: WorkloadContext, spec: SerialSearchSpec): Promise<SearchResult> {
   const { dataset, config, progress } = ctx;
   const warmup = Math.min(config.warmupQueries, spec.queryIndices.length);
-  for (let i = 0; i < warmup; i++) await spec.search(spec.queryIndices[i] as number);
+  // Warm-up errors are not counted (nothing of the warm-up is): the timed pass meets the same fault.
+  for (let i = 0; i < warmup; i++) await spec.search(spec.queryIndices[i] as number).catch(rethrowHang);
 
   const latency = new LatencyRecorder();
   const answers: string[][] = [];
+  const errors = new CallErrors();
+  const erroredQueries: number[] = [];
   progress.start(spec.label, spec.queryIndices.length);
   const cpu = startCpuMeter();
   const started = performance.now();
   for (const qi of spec.queryIndices) {
-    const { value, ms } = await timed(() => spec.search(qi));
-    latency.recordMs(ms);
-    answers.push(value.map((h) => h.id));
+    try {
+      const { value, ms } = await timed(() => spec.search(qi));
+      latency.recordMs(ms);
+      answers.push(value.map((h) => h.id));
+    } catch (error) {
+      rethrowHang(error);
+      errors.record(error);
+      erroredQueries.push(qi);
+      answers.push([]);
+    }
     progress.tick();
   }
   const clientCpu = cpu.stop(spec.queryIndices.length, (performance.now() - started) / 1000);
   progress.stop();
+  errors.throwIfAllFailed(spec.queryIndices.length, `${spec.label} queries`);
+  const errored = new Set(erroredQueries);
 
   const recall = spec.truth
     ? mean(spec.queryIndices.map((qi, i) => recallAtK(answers[i] ?? [], spec.truth?.[qi] ?? [], spec.k)))
@@ -64,7 +82,14 @@ export async function runSerialSearch(ctx: WorkloadContext, spec: SerialSearchSp
     latenciesMs: latency.rawMs(),
     ...(recall !== undefined ? { recall } : {}),
     ...quality,
-    emptyAnswers: answers.filter((a) => a.length === 0).length,
+    emptyAnswers: answers.filter((a, i) => a.length === 0 && !errored.has(spec.queryIndices[i] as number)).length,
+    ...errors.fields(),
+    ...(erroredQueries.length > 0 ? { erroredQueries } : {}),
     clientCpu,
   };
+}
+
+/** A hung server ends the store at once: waiting out the timeout on every later query would not. */
+function rethrowHang(error: unknown): void {
+  if (error instanceof CallTimeoutError) throw error;
 }

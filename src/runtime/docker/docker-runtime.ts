@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { constants as osConstants } from 'node:os';
 import { promisify } from 'node:util';
 import type { Endpoint } from '../endpoint.js';
@@ -11,7 +11,7 @@ import { freePorts } from '../free-port.js';
 import { onInterruptStop } from '../cleanup.js';
 import { openServerLog, type ServerLog } from '../server-log.js';
 import { awaitReady, unknownVersion, type LaunchedServer } from '../await-ready.js';
-import { DockerEngine } from './docker-engine.js';
+import { DockerEngine, dockerSocketPath } from './docker-engine.js';
 import type { EngineInfo } from './docker-api-types.js';
 import {
   LABEL,
@@ -138,7 +138,12 @@ async function runContainer(o: ContainerOptions): Promise<LaunchedServer> {
     }
     return stopped;
   };
-  const unregister = onInterruptStop(stop);
+  // A second Ctrl-C cannot wait for the Engine API's async calls: the container (and its
+  // anonymous volume) goes synchronously through the docker CLI, on the same socket.
+  const killNow = (): void => {
+    spawnSync('docker', ['-H', `unix://${dockerSocketPath()}`, 'rm', '--force', '--volumes', id], { stdio: 'ignore', timeout: 8_000 });
+  };
+  const unregister = onInterruptStop(stop, killNow);
 
   try {
     await engine.send('POST', `/containers/${id}/start`);
