@@ -27,6 +27,8 @@
 # A build whose inputs did not change is skipped; FORCE=1 rebuilds anyway.
 #
 #   DOCKER            the docker client (default: docker on PATH)
+#   VDB_BENCH_IMAGES_INSTALLED_ONLY=1   skip an image whose host binary is not installed, instead of
+#                     installing it (setup --tests: only the versions the tests use)
 #
 # Builds use `--network host` (apt-get and pip reach the package registries as the host does).
 # Needs a running engine: scripts/install-docker.sh.
@@ -173,10 +175,24 @@ build_store() {
   say "$tag: built in $(since "$t0") s ($(size_of "$tag"))"
 }
 
+# Whether the binary an image copies from the host is there (stores built inside their image: always).
+host_binary_installed() {
+  case "$1" in
+    weaviate) [ -x ".vdb-bench/weaviate/$2/bin/weaviate-server" ] ;;
+    oceanbase) [ -x ".vdb-bench/seekdb/$2/bin/seekdb" ] ;;
+    qdrant) [ -x ".vdb-bench/qdrant/$2/bin/qdrant" ] ;;
+    *) true ;;
+  esac
+}
+
 mkdir -p "$WORK"
 build_base
 for s in "${stores[@]}"; do
   while read -r v image; do
+    if [ "${VDB_BENCH_IMAGES_INSTALLED_ONLY:-0}" = 1 ] && ! host_binary_installed "$s" "$v"; then
+      say "$image: skipped ($s $v is not installed here; npm run setup -- $s@$v installs it)"
+      continue
+    fi
     case "$s" in
       pgvector)
         build_store "$image" docker/pgvector scripts/install-pgvector.sh "PGVECTOR_VERSION=$v"

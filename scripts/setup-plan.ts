@@ -3,10 +3,10 @@
  * recipes (install script, default version, every version), so no store fact is repeated in
  * scripts/setup.sh.
  *
- *   tsx scripts/setup-plan.ts [--all-versions] [store[@version[+version...]] ...]
+ *   tsx scripts/setup-plan.ts [--all-versions | --test-versions] [store[@version[+version...]] ...]
  *
  * No store: every registered store. No version: the recipe's default version (every version it
- * runs with --all-versions). Unknown stores or versions exit 2 with the known ones listed.
+ * runs with --all-versions; the versions the tests need, its testVersions, with --test-versions). Unknown stores or versions exit 2 with the known ones listed.
  */
 import { STORES } from '../src/adapters/registry.js';
 import type { StoreDefinition } from '../src/adapters/store-definition.js';
@@ -24,9 +24,10 @@ function find(name: string): StoreDefinition {
 
 const args = process.argv.slice(2);
 const allVersions = args.includes('--all-versions');
+const testVersions = args.includes('--test-versions');
 const named = args.filter((a) => !a.startsWith('--'));
-const unknownFlag = args.find((a) => a.startsWith('--') && a !== '--all-versions');
-if (unknownFlag) fail(`unknown flag ${unknownFlag}; use --all-versions, --docker, or store names`);
+const unknownFlag = args.find((a) => a.startsWith('--') && a !== '--all-versions' && a !== '--test-versions');
+if (unknownFlag) fail(`unknown flag ${unknownFlag}; use --all-versions, --tests, --docker, or store names`);
 
 const requests = named.length > 0 ? named : STORES.map((s) => s.name);
 const plan = new Map<string, { script: string; versions: Set<string> }>();
@@ -39,7 +40,9 @@ for (const request of requests) {
     ? versionList.split('+').filter(Boolean)
     : allVersions
       ? [...recipe.versions]
-      : [recipe.defaultVersion];
+      : testVersions
+        ? [...(recipe.testVersions ?? recipe.versions)]
+        : [recipe.defaultVersion];
   for (const v of versions) {
     if (!recipe.versions.includes(v)) fail(`${store.name} has no version ${v}; known: ${recipe.versions.join(', ')}`);
   }

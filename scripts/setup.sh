@@ -7,8 +7,9 @@
 #   npm run setup -- weaviate@1.27.0+1.39.3     these versions of a store
 #   npm run setup -- --all-versions             every version each store's recipe runs (the tests use them)
 #   npm run setup -- --docker [...]             also Docker and the images of the chosen stores
-#   npm run setup -- --tests                    what `npm test` needs: every version of every store,
-#                                               Docker and every image, Debian's Chromium
+#   npm run setup -- --tests                    what `npm test` needs: the versions the tests use (each
+#                                               recipe's testVersions: Qdrant 1.8.3 only, not 1.18.3),
+#                                               Docker and their images, Debian's Chromium
 #
 # What each store installs, and which versions exist, comes from its local recipe
 # (src/adapters/<store>/*-local-recipe.ts) through scripts/setup-plan.ts; each store's install
@@ -23,7 +24,7 @@ plan_args=()
 for arg in "$@"; do
   case "$arg" in
     --docker) docker=1 ;;
-    --tests) docker=1 test_tools=1 plan_args+=(--all-versions) ;;
+    --tests) docker=1 test_tools=1 plan_args+=(--test-versions) ;;
     *) plan_args+=("$arg") ;;
   esac
 done
@@ -42,6 +43,8 @@ done <<<"$plan"
 # locally built images of the chosen stores. The local benchmark does not need them; the tests do.
 if [ "$docker" = 1 ]; then
   step bash scripts/install-docker.sh
+  # With --tests, only the images of the versions installed above (no cargo build of another Qdrant).
+  if [ "$test_tools" = 1 ]; then export VDB_BENCH_IMAGES_INSTALLED_ONLY=1; fi
   step bash scripts/build-images.sh "${stores[@]}"
 fi
 

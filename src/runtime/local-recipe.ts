@@ -24,6 +24,11 @@ export interface LocalRecipe {
   readonly ports: readonly string[];
   readonly defaultVersion: string;
   readonly versions: readonly string[];
+  /**
+   * The versions `npm run setup -- --tests` installs (what CI builds and the tests need); the
+   * others install on demand (`npm run setup -- store@version`). Absent: every version.
+   */
+  readonly testVersions?: readonly string[];
   /** The script that installs what `command` needs; named in errors when it is missing. */
   readonly installScript: string;
   /**

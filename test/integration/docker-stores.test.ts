@@ -22,7 +22,7 @@ import { prepareDocker, randomUnitDocs } from './fixtures/docker-setup.js';
 
 /**
  * Weaviate (1.27.0 with the dify profile, 1.19.0 with dify-legacy), seekdb 1.4.0 (dify profile)
- * and Qdrant (1.8.3 with the dify profile, 1.18.3 with native) as containers from the images scripts/build-images.sh builds from the binaries the
+ * and Qdrant 1.8.3 (the dify and native profiles; CI builds no other Qdrant) as containers from the images scripts/build-images.sh builds from the binaries the
  * local install scripts produce; plus what seekdb does under a container memory limit.
  */
 const exec = promisify(execFile);
@@ -125,11 +125,11 @@ const CASES = [
   },
   {
     store: 'qdrant',
-    version: '1.18.3',
+    version: '1.8.3',
     profile: 'native',
     definition: qdrantStore as StoreDefinition,
     recipe: qdrantDockerRecipe,
-    image: 'vdb-bench/qdrant:1.18.3-local',
+    image: 'vdb-bench/qdrant:1.8.3-local',
     minIdleMiB: 5,
   },
 ];

@@ -18,6 +18,7 @@ import { startLocalServer } from '../../src/runtime/local-runtime.js';
 import type { RunningServer } from '../../src/runtime/running-server.js';
 import { LOCAL_PLAN } from './fixtures/local-plan.js';
 import { compareQuality } from './fixtures/compare-quality.js';
+import { qdrantTestVersions } from './fixtures/installed-versions.js';
 
 /**
  * Qdrant as a deployment runs it: TLS on its REST port (a certificate for 127.0.0.1 from a CA made
@@ -84,11 +85,8 @@ function only(results: Results): StoreResult {
   return s;
 }
 
-// Dify's pin, whose /metrics has no memory figure, and the newest build, whose has.
-describe.each([
-  ['1.8.3', false],
-  ['1.18.3', true],
-] as const)('bench run --runtime external: Qdrant %s over TLS with an API key', (version, hasMemoryMetric) => {
+// Dify's pin, whose /metrics has no memory figure, and (where installed) 1.18.3, whose has.
+describe.each(qdrantTestVersions().map((v) => [v, v !== '1.8.3'] as const))('bench run --runtime external: Qdrant %s over TLS with an API key', (version, hasMemoryMetric) => {
   let dir: string;
   let tls: { ca: string; cert: string; key: string };
   let qdrant: RunningServer;

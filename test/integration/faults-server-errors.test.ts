@@ -76,13 +76,24 @@ function faultFrom(from: string, until: string, fault: (p: FaultProxy) => void) 
   const injectedIn = new Map<string, number>();
   let current: { label: string; at: number } | undefined;
   let active = false;
+  // The survivor runs the same phases after the victim: only the victim's are the fault's.
+  let over = false;
+  // The victim may connect more than once (its session, a check before it): every connection's
+  // proxy gets the fault, and the count is over all of them.
   const proxy = (): FaultProxy => {
-    const p = proxies[0];
-    if (!p) throw new Error('the victim never connected through its proxy');
-    return p;
+    if (proxies.length === 0) throw new Error('the victim never connected through its proxy');
+    return {
+      port: 0,
+      errors: (every) => proxies.forEach((p) => p.errors(every)),
+      refuse: () => proxies.forEach((p) => p.refuse()),
+      pass: () => proxies.forEach((p) => p.pass()),
+      injected: () => proxies.reduce((n, p) => n + p.injected(), 0),
+      close: async () => undefined,
+    };
   };
   const progress: Progress = {
     start(label) {
+      if (over) return;
       if (label.startsWith(from)) {
         active = true;
         fault(proxy());
@@ -95,6 +106,7 @@ function faultFrom(from: string, until: string, fault: (p: FaultProxy) => void) 
       injectedIn.set(current.label, proxy().injected() - current.at);
       if (current.label.startsWith(until)) {
         active = false;
+        over = true;
         proxy().pass();
       }
     },
@@ -138,9 +150,11 @@ describe('a server that answers errors on a fraction of calls', () => {
     expect(sick.status).toBe('ok');
     expect(healthy.status).toBe('ok');
 
-    // Vector search: one SQL query per search, so every injected error is one errored query.
+    // Vector search: one SQL request per search, so every injected error is one errored query. A
+    // pooled connection's first search also parses the prepared statement, which the proxy always
+    // passes on: fewer than 40 / 5 requests are hit (6 seen), each one counted.
     const vector = ok(sick.workloads.vector?.[0]);
-    expect(injectedIn.get('vector k=4')).toBe(dataset.queries.length / EVERY);
+    expect(injectedIn.get('vector k=4')).toBeGreaterThan(0);
     expect(vector.errors).toBe(injectedIn.get('vector k=4'));
     expect(vector.firstError).toContain('injected fault: the server failed this query');
     expectErrorsAccounted(vector);
@@ -149,17 +163,20 @@ describe('a server that answers errors on a fraction of calls', () => {
     expect(vector.recall).toBeLessThanOrEqual((vector.queries - (vector.errors ?? 0)) / vector.queries + 1e-12);
     expect(vector.emptyAnswers).toBe(0);
 
-    // Every other search workload met errors too, each counted and accounted for.
+    // The other search workloads: each counts no more errored queries than it was given errors
+    // (a hybrid query makes two requests; a short workload may meet none), and they met some.
+    let others = 0;
     for (const [label, r] of [
       ['vector filtered', sick.workloads.filteredVector],
       ['full text', sick.workloads.fullText],
       ['dify hybrid', sick.workloads.difyHybrid],
     ] as const) {
       const result = ok(r);
-      expect(result.errors, label).toBeGreaterThan(0);
-      expect(result.errors, label).toBeLessThanOrEqual(injectedIn.get(label) ?? 0);
+      expect(result.errors ?? 0, label).toBeLessThanOrEqual(injectedIn.get(label) ?? 0);
       expectErrorsAccounted(result);
+      others += result.errors ?? 0;
     }
+    expect(others).toBeGreaterThan(0);
     const concurrency = sick.workloads.concurrency;
     expect(concurrency?.status).toBe('ok');
     const level = concurrency?.status === 'ok' ? concurrency.levels[0] : undefined;
@@ -201,18 +218,23 @@ describe('a server that answers errors on a fraction of calls', () => {
 
 describe('a server that refuses connections after start', () => {
   it.each([
-    ['pgvector', through('pg', 'postgres'), /ECONNREFUSED/],
+    // Its open connections are cut first (the pool's next query sees them end), new ones refused.
+    ['pgvector', through('pg', 'postgres'), /ECONNREFUSED|Connection terminated unexpectedly/],
     ['qdrant', through('http', 'http'), /ECONNREFUSED|fetch failed/],
-  ] as const)('%s refusing from the vector search on: failed in search with the cause, insert kept, the next store runs', async (victim, route, cause) => {
+  ] as const)('%s refusing from the vector search on: every workload failed with the cause, insert kept, the next store runs', async (victim, route, cause) => {
     const { progress } = faultFrom('vector k=4', 'never', (p) => p.refuse());
     const { results, stores } = await run(victim, 'pgvector', route, progress, `${victim}-refused`);
     const [refused, healthy] = stores;
     expect(healthy.status).toBe('ok');
-    expect(refused.status).toBe('failed');
-    expect(refused.error?.phase).toBe('search');
-    expect(refused.error?.message).toContain(`all ${dataset.queries.length} vector k=4 queries failed; the first: `);
-    expect(refused.error?.message).toMatch(cause);
     expect(refused.workloads.insert?.status).toBe('ok');
-    expect(renderMarkdown(results)).toContain('**failed during search**: all');
+    const vector = refused.workloads.vector?.[0];
+    expect(vector?.status).toBe('failed');
+    const message = vector?.status === 'failed' ? vector.error : '';
+    expect(message).toContain(`all ${dataset.queries.length} vector k=4 queries failed; the first: `);
+    expect(message).toMatch(cause);
+    // The server is alive but unreachable: the store ends failed where its collection cannot be removed.
+    expect(refused.status).toBe('failed');
+    expect(refused.error?.phase).toBe('drop');
+    expect(renderMarkdown(results)).toContain(`**failed during drop**`);
   }, 300_000);
 });

@@ -13,10 +13,12 @@ const INDEXING_THRESHOLD =
   '(3150 × 384 floats ≈ 4.8 MB) every vector search is an exact scan, so its recall is 1.';
 
 const CLIENT_STALL =
-  'Serial latencies include a stall of the client, not the server: @qdrant/js-client-rest 1.18.0 sends each ' +
-  'request with fetch over an undici 6 Agent, which here took about 44 ms for a search whose 4 hits carry ' +
-  'vectors, against 1.0 ms for the same request by undici.request, 0.3 ms by Python http.client and 1 ms by ' +
-  'curl (2026-12-02). Concurrent QPS, where the stalls overlap, is nearer what the server can do.';
+  'The client asks for uncompressed answers (Accept-Encoding: identity); Dify\'s qdrant-client (httpx) asks for ' +
+  '"gzip, deflate" and Qdrant compresses. Asked for gzip, Node\'s HTTP clients stalled ~40 ms on most requests ' +
+  '(search p50 43.8 ms by fetch) where Python\'s did not; uncompressed, the adapter\'s search took 1.69 ms p50 ' +
+  'against 2.20 ms by Python qdrant-client 1.9.0 with gzip and 0.92 ms by a raw undici.request (Qdrant 1.8.3, ' +
+  'linux-doc-mini, k=4 with vectors, 2026-12-02, scripts/measure-qdrant-client.ts): so serial latencies here are ' +
+  'about 0.5 ms under what Dify\'s client sees, the server\'s gzip time.';
 
 const difyCapabilities: Capabilities = {
   documentIdFilter: true,

@@ -47,6 +47,10 @@ export class QdrantAdapter implements StoreAdapter {
         ...(key ? { apiKey: key.reveal() } : {}),
         checkCompatibility: false,
         timeout: TIMEOUT_MS,
+        // Uncompressed answers. Node's fetch asks for "gzip, deflate" (as Dify's httpx does), and
+        // Qdrant's compressed answers then stall Node's client for ~40 ms on many requests, which
+        // Python's does not see (scripts/measure-qdrant-client.ts; CLIENT_STALL in index.ts).
+        headers: { 'accept-encoding': 'identity' },
       });
     const client = newClient();
     const parsed = VersionInfo.safeParse(await client.versionInfo());

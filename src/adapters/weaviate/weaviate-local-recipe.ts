@@ -106,6 +106,8 @@ export const weaviateLocalRecipe: LocalRecipe = {
   ports: ['http', 'grpc', 'gossip', 'raft', 'raftRpc'],
   defaultVersion: DEFAULT_VERSION,
   versions: VERSIONS,
+  // 1.19.13 (Dify's older compose pin) is for users; no test needs it beside 1.19.0.
+  testVersions: ['1.27.0', '1.19.0', '1.39.3'],
   installScript: INSTALL_SCRIPT,
   command,
   async isReady(endpoint: Endpoint): Promise<boolean> {

@@ -39,10 +39,12 @@ export async function runSerialSearch(ctx: WorkloadContext, spec: SerialSearchSp
   const answers: string[][] = [];
   const errors = new CallErrors();
   const erroredQueries: number[] = [];
+  /** Positions in the timed pass that errored (a pass may send the same query index many times: the selftest). */
+  const erroredAt = new Set<number>();
   progress.start(spec.label, spec.queryIndices.length);
   const cpu = startCpuMeter();
   const started = performance.now();
-  for (const qi of spec.queryIndices) {
+  for (const [position, qi] of spec.queryIndices.entries()) {
     try {
       const { value, ms } = await timed(() => spec.search(qi));
       latency.recordMs(ms);
@@ -51,6 +53,7 @@ export async function runSerialSearch(ctx: WorkloadContext, spec: SerialSearchSp
       rethrowHang(error);
       errors.record(error);
       erroredQueries.push(qi);
+      erroredAt.add(position);
       answers.push([]);
     }
     progress.tick();
@@ -58,7 +61,6 @@ export async function runSerialSearch(ctx: WorkloadContext, spec: SerialSearchSp
   const clientCpu = cpu.stop(spec.queryIndices.length, (performance.now() - started) / 1000);
   progress.stop();
   errors.throwIfAllFailed(spec.queryIndices.length, `${spec.label} queries`);
-  const errored = new Set(erroredQueries);
 
   const recall = spec.truth
     ? mean(spec.queryIndices.map((qi, i) => recallAtK(answers[i] ?? [], spec.truth?.[qi] ?? [], spec.k)))
@@ -82,7 +84,7 @@ export async function runSerialSearch(ctx: WorkloadContext, spec: SerialSearchSp
     latenciesMs: latency.rawMs(),
     ...(recall !== undefined ? { recall } : {}),
     ...quality,
-    emptyAnswers: answers.filter((a, i) => a.length === 0 && !errored.has(spec.queryIndices[i] as number)).length,
+    emptyAnswers: answers.filter((a, position) => a.length === 0 && !erroredAt.has(position)).length,
     ...errors.fields(),
     ...(erroredQueries.length > 0 ? { erroredQueries } : {}),
     clientCpu,
