@@ -175,14 +175,18 @@ build_store() {
   say "$tag: built in $(since "$t0") s ($(size_of "$tag"))"
 }
 
-# Whether the binary an image copies from the host is there (stores built inside their image: always).
-host_binary_installed() {
+# The binary an image copies from the host, by store and version; nothing for stores built inside their image.
+host_binary() {
   case "$1" in
-    weaviate) [ -x ".vdb-bench/weaviate/$2/bin/weaviate-server" ] ;;
-    oceanbase) [ -x ".vdb-bench/seekdb/$2/bin/seekdb" ] ;;
-    qdrant) [ -x ".vdb-bench/qdrant/$2/bin/qdrant" ] ;;
-    *) true ;;
+    weaviate) echo ".vdb-bench/weaviate/$2/bin/weaviate-server" ;;
+    oceanbase) echo ".vdb-bench/seekdb/$2/bin/seekdb" ;;
+    qdrant) echo ".vdb-bench/qdrant/$2/bin/qdrant" ;;
   esac
+}
+host_binary_installed() {
+  local bin
+  bin="$(host_binary "$1" "$2")"
+  [ -z "$bin" ] || [ -x "$bin" ]
 }
 
 mkdir -p "$WORK"
@@ -201,20 +205,20 @@ for s in "${stores[@]}"; do
         build_store "$image" docker/chroma scripts/install-chroma.sh "CHROMA_VERSION=$v"
         ;;
       weaviate)
-        bin=".vdb-bench/weaviate/$v/bin/weaviate-server"
+        bin="$(host_binary weaviate "$v")"
         [ -x "$bin" ] || bash scripts/install-weaviate.sh "$v" || die "scripts/install-weaviate.sh $v failed"
         CONTEXT_FILES=("$bin")
         build_store "$image" docker/weaviate scripts/install-weaviate.sh "WEAVIATE_VERSION=$v"
         ;;
       oceanbase)
-        bin=".vdb-bench/seekdb/$v/bin"
+        bin="$(dirname "$(host_binary oceanbase "$v")")"
         [ -x "$bin/seekdb" ] && [ -f "$bin/libaio.so.1" ] ||
           bash scripts/install-seekdb.sh "$v" || die "scripts/install-seekdb.sh $v failed"
         CONTEXT_FILES=("$bin/seekdb" "$bin/libaio.so.1")
         build_store "$image" docker/oceanbase scripts/install-seekdb.sh "SEEKDB_VERSION=$v"
         ;;
       qdrant)
-        bin=".vdb-bench/qdrant/$v/bin/qdrant"
+        bin="$(host_binary qdrant "$v")"
         [ -x "$bin" ] || bash scripts/install-qdrant.sh "$v" || die "scripts/install-qdrant.sh $v failed"
         CONTEXT_FILES=("$bin")
         build_store "$image" docker/qdrant scripts/install-qdrant.sh "QDRANT_VERSION=$v"
