@@ -13,6 +13,8 @@
 #
 # dockerd's pid file and log: .vdb-bench/docker/dockerd.pid, .vdb-bench/docker/dockerd.log
 set -euo pipefail
+# apt-get calls wait for each other's locks: `npm run setup` runs Qdrant's build beside the other installs.
+apt_get() { flock /var/lib/apt/vdb-bench-apt.lock apt-get "$@"; }
 cd "$(dirname "$0")/.."
 
 SOCKET="${DOCKER_SOCKET:-/var/run/docker.sock}"
@@ -43,8 +45,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
     own_policy=1
   fi
   trap '[ -z "$own_policy" ] || rm -f /usr/sbin/policy-rc.d' EXIT
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 command -v dockerd >/dev/null || die "dockerd not found after installing docker.io"
 command -v docker >/dev/null || die "no docker client on PATH"

@@ -9,6 +9,8 @@
 #   (an argument, if given, must equal that version: scripts/setup.sh passes the recipe's version)
 #   PGVECTOR_FORCE=1  rebuild and reinstall even when the wanted version is installed
 set -euo pipefail
+# apt-get calls wait for each other's locks: `npm run setup` runs Qdrant's build beside the other installs.
+apt_get() { flock /var/lib/apt/vdb-bench-apt.lock apt-get "$@"; }
 cd "$(dirname "$0")/.."
 START=$SECONDS
 say() { echo "install-pgvector: $*"; }
@@ -42,8 +44,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
     echo 'create_main_cluster = false' > "$NO_CLUSTER"
   fi
   say "installing ${missing[*]}"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_get update -qq
+  DEBIAN_FRONTEND=noninteractive apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 sharedir="$("$PG_CONFIG" --sharedir)"
@@ -66,11 +68,11 @@ if [ ! -f "$SRC_LIST" ] || ! grep -q "^Suites: $SUITE\$" "$SRC_LIST"; then
   printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
     "$uri" "$SUITE" > "$SRC_LIST"
 fi
-apt-get update -qq
+apt_get update -qq
 
 rm -rf "$BUILD_DIR" && mkdir -p "$BUILD_DIR" && cd "$BUILD_DIR"
 # Only $SUITE's source: a silent fallback to another suite's (older) pgvector would be a lie.
-apt-get source -qq --download-only "pgvector/$SUITE" >/dev/null 2>apt-source.err ||
+apt_get source -qq --download-only "pgvector/$SUITE" >/dev/null 2>apt-source.err ||
   die "apt-get source pgvector/$SUITE failed: $(tail -n 3 apt-source.err)"
 dsc="$(ls pgvector_*.dsc | head -n 1)"
 # Debian version "0.8.0-1" (or "0.8.0-1+deb13u1"): the upstream part is what vector.control says.

@@ -27,6 +27,8 @@
 #   QDRANT_BUILD_JOBS   cargo -j (default: number of cores)
 #   VDB_BENCH_CACHE     build cache (default: ${XDG_CACHE_HOME:-~/.cache}/vdb-bench)
 set -euo pipefail
+# apt-get calls wait for each other's locks: `npm run setup` runs Qdrant's build beside the other installs.
+apt_get() { flock /var/lib/apt/vdb-bench-apt.lock apt-get "$@"; }
 
 readonly DEFAULT_VERSION=1.8.3
 
@@ -65,8 +67,8 @@ ensure_build_packages() {
   echo "qdrant: installing Debian packages: ${missing[*]}"
   [[ $(id -u) -eq 0 ]] || die "the build needs ${missing[*]}; install them (apt-get install ${missing[*]}) or run as root"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >/dev/null
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_get update -qq >/dev/null
+  apt_get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 # The source archive of a version: QDRANT_SOURCE, else the vendored snapshot.

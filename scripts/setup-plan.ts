@@ -1,7 +1,8 @@
 /**
- * Prints the install commands `npm run setup` runs, one per line, from the stores' own local
- * recipes (install script, default version, every version), so no store fact is repeated in
- * scripts/setup.sh.
+ * Prints the install commands `npm run setup` runs, one per line as `store<TAB>command<TAB>lane`,
+ * from the stores' own local recipes (install script, default version, every version), so no
+ * store fact is repeated in scripts/setup.sh. The lane is `background` for a recipe whose install
+ * runs long (installRunsLong), else `foreground`.
  *
  *   tsx scripts/setup-plan.ts [--all-versions | --test-versions] [store[@version[+version...]] ...]
  *
@@ -30,7 +31,7 @@ const unknownFlag = args.find((a) => a.startsWith('--') && a !== '--all-versions
 if (unknownFlag) fail(`unknown flag ${unknownFlag}; use --all-versions, --tests, --docker, or store names`);
 
 const requests = named.length > 0 ? named : STORES.map((s) => s.name);
-const plan = new Map<string, { script: string; versions: Set<string> }>();
+const plan = new Map<string, { script: string; versions: Set<string>; runsLong: boolean }>();
 for (const request of requests) {
   const [name = '', versionList] = request.split('@');
   const store = find(name);
@@ -46,10 +47,14 @@ for (const request of requests) {
   for (const v of versions) {
     if (!recipe.versions.includes(v)) fail(`${store.name} has no version ${v}; known: ${recipe.versions.join(', ')}`);
   }
-  const entry = plan.get(store.name) ?? { script: recipe.installScript, versions: new Set<string>() };
+  const entry = plan.get(store.name) ?? {
+    script: recipe.installScript,
+    versions: new Set<string>(),
+    runsLong: recipe.installRunsLong === true,
+  };
   for (const v of versions) entry.versions.add(v);
   plan.set(store.name, entry);
 }
-for (const [name, { script, versions }] of plan) {
-  process.stdout.write(`${name}\tbash ${script} ${[...versions].join(' ')}\n`);
+for (const [name, { script, versions, runsLong }] of plan) {
+  process.stdout.write(`${name}\tbash ${script} ${[...versions].join(' ')}\t${runsLong ? 'background' : 'foreground'}\n`);
 }

@@ -32,6 +32,12 @@ export interface LocalRecipe {
   /** The script that installs what `command` needs; named in errors when it is missing. */
   readonly installScript: string;
   /**
+   * The install is one long build that leaves cores idle (Qdrant's cargo build: ~27 min cold,
+   * about 1.3 of 2 cores busy): `npm run setup` starts it first, in the background, and runs the
+   * other installs beside it at a lower priority.
+   */
+  readonly installRunsLong?: boolean;
+  /**
    * One-time preparation of dataDir before the first start (initdb, config files). `run` runs a
    * command to completion as the recipe's user, failing with its output if it exits non-zero.
    */

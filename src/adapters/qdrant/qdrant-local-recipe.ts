@@ -84,6 +84,7 @@ export const qdrantLocalRecipe: LocalRecipe = {
   // CI builds Dify's pin only: each build is ~27 min on two cores, and both do not fit CI's hour.
   testVersions: ['1.8.3'],
   installScript: INSTALL_SCRIPT,
+  installRunsLong: true,
   command,
   isReady: qdrantIsReady,
   startTimeoutSeconds: 60,
