@@ -54,9 +54,34 @@ export interface ServerTiming {
   read(): Promise<ServerQueryTime | undefined>;
 }
 
+/**
+ * The harness's own adapter (the selected profile, a session of its own) reaching the server
+ * through `endpoint`, e.g. a recording proxy in front of it: a probe that replays the adapter's
+ * requests captures them from this, so the reference sends what the harness sends.
+ */
+export type HarnessVia = (endpoint: Endpoint) => Promise<HarnessSearch>;
+
+export interface HarnessSearch {
+  /** One searchVector of the selftest query on the selftest collection; the hit ids, best first. */
+  search(): Promise<readonly string[]>;
+  close(): Promise<void>;
+}
+
+/** What a replaying probe checked once before timing: the reference got the adapter's answer. */
+export interface AnswerCheck {
+  /** The ids in the server's answer (to the adapter's request and to the replay alike), in its order. */
+  readonly ids: readonly string[];
+  /** The adapter's hits (after its own score rule), a subsequence of `ids`. */
+  readonly adapterHits: readonly string[];
+  /** HTTP/gRPC requests the adapter sends per query, all replayed in order. */
+  readonly requestsPerQuery: number;
+}
+
 export interface SelftestSession {
   readonly referenceClients: readonly ReferenceClient[];
   readonly serverTiming?: ServerTiming;
+  /** Present where the reference replays the adapter's captured requests. */
+  readonly answerCheck?: AnswerCheck;
   /** What a reader should know: the exact query text, settings the probe changed. */
   readonly notes: readonly string[];
   close(): Promise<void>;
@@ -65,5 +90,5 @@ export interface SelftestSession {
 export interface SelftestProbe {
   /** The store's local recipe plus what the probe needs on the server (e.g. pg_stat_statements). */
   readonly localRecipe: LocalRecipe;
-  open(endpoint: Endpoint, query: SelftestQuery): Promise<SelftestSession>;
+  open(endpoint: Endpoint, query: SelftestQuery, harness: HarnessVia): Promise<SelftestSession>;
 }

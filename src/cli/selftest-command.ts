@@ -26,7 +26,7 @@ export function addSelftestCommand(program: Command): void {
   program
     .command('selftest')
     .description("measure the harness itself: its QPS and CPU per query against the store's reference client on the same server, table and query")
-    .option('--store <store>', `the store to measure on (${withProbe.join(', ')})`, withProbe[0] ?? '')
+    .requiredOption('--store <store[:profile]>', `the store to measure on, optionally with a profile (default the store's default profile): ${withProbe.join(', ')}`)
     .option('--vectors <n>', 'rows in the table', positiveInt('--vectors'), DEFAULT_SELFTEST.vectors)
     .option('--dims <n>', 'dimensions of each (unit) vector', positiveInt('--dims'), DEFAULT_SELFTEST.dims)
     .option('--seconds <s>', 'wall time per client count and per reference run', positiveNumber('--seconds'), DEFAULT_SELFTEST.secondsPerLevel)

@@ -6,6 +6,7 @@ import { DIFY_CONFIG, NATIVE_CONFIG } from './chroma-config.js';
 import { chromaLocalRecipe } from './chroma-local-recipe.js';
 import { chromaDockerRecipe } from './chroma-docker-recipe.js';
 import { chromaExternalRecipe } from './chroma-external-recipe.js';
+import { chromaSelftest } from './chroma-selftest.js';
 
 const NO_NATIVE_HYBRID =
   'No native hybrid: Chroma\'s search() API (Knn + Rrf) is not in 0.5.20 or 1.0.0, and the 1.5.9 local ' +
@@ -99,4 +100,5 @@ export const chromaStore: StoreDefinition = {
   local: chromaLocalRecipe,
   docker: chromaDockerRecipe,
   external: chromaExternalRecipe,
+  selftest: chromaSelftest,
 };

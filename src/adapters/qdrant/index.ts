@@ -6,6 +6,7 @@ import { DIFY_CONFIG, NATIVE_CONFIG } from './qdrant-config.js';
 import { qdrantDockerRecipe } from './qdrant-docker-recipe.js';
 import { qdrantExternalRecipe } from './qdrant-external-recipe.js';
 import { qdrantLocalRecipe } from './qdrant-local-recipe.js';
+import { qdrantSelftest } from './qdrant-selftest.js';
 
 const INDEXING_THRESHOLD =
   'Qdrant builds no HNSW graph for a segment until it holds more vectors than the optimizer\'s indexing ' +
@@ -107,4 +108,5 @@ export const qdrantStore: StoreDefinition = {
   local: qdrantLocalRecipe,
   docker: qdrantDockerRecipe,
   external: qdrantExternalRecipe,
+  selftest: qdrantSelftest,
 };

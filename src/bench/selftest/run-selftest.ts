@@ -1,7 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import type { StoreSelection } from '../../adapters/registry.js';
-import type { SelftestProbe, SelftestSession, ServerTiming } from '../../adapters/selftest-probe.js';
-import type { Collection, StoreSession } from '../../adapters/store-adapter.js';
+import type { HarnessVia, SelftestProbe, SelftestSession, ServerTiming } from '../../adapters/selftest-probe.js';
+import type { Collection, CollectionSpec, StoreSession } from '../../adapters/store-adapter.js';
+import type { StoreProfile } from '../../adapters/store-definition.js';
 import { row as vectorRow } from '../../datasets/dataset.js';
 import { startLocalServer } from '../../runtime/local-runtime.js';
 import type { RunningServer } from '../../runtime/running-server.js';
@@ -73,9 +74,10 @@ export async function runSelftest({ selection, options, progress }: SelftestRequ
   let probeSession: SelftestSession | undefined;
   try {
     progress.log(`starting ${definition.name} with its selftest recipe`);
-    server = await startLocalServer(definition.name, probe.localRecipe);
+    // A profile's server settings (e.g. a tokenizer module) apply here as in bench run.
+    server = await startLocalServer(definition.name, probe.localRecipe, profile.serverEnv ? { env: profile.serverEnv } : {});
     session = await profile.createAdapter().connect(server.endpoint);
-    const spec = { name: `selftest_${options.vectors}x${options.dims}`, dims: options.dims, metric: 'cosine' as const };
+    const spec: CollectionSpec = { name: `selftest_${options.vectors}x${options.dims}`, dims: options.dims, metric: 'cosine' };
     const collection = await session.createCollection(spec);
     progress.start('insert', data.docs.length);
     for (let i = 0; i < data.docs.length; i += options.batchSize) {
@@ -85,7 +87,11 @@ export async function runSelftest({ selection, options, progress }: SelftestRequ
     }
     progress.stop();
     await collection.waitUntilSearchable(data.docs.length);
-    probeSession = await probe.open(server.endpoint, { collection: spec.name, metric: 'cosine', vector: data.query, k: K });
+    probeSession = await probe.open(
+      server.endpoint,
+      { collection: spec.name, metric: 'cosine', vector: data.query, k: K },
+      harnessVia(profile, spec, data.query),
+    );
 
     const ctx = (config: BenchConfig): WorkloadContext => ({
       store: definition.name,
@@ -155,6 +161,7 @@ export async function runSelftest({ selection, options, progress }: SelftestRequ
       warmupQueries: options.warmupQueries,
       referenceClients: probeSession.referenceClients.map((c) => ({ name: c.name, description: c.description })),
       ...(probeSession.serverTiming ? { serverTimingSource: probeSession.serverTiming.source } : {}),
+      ...(probeSession.answerCheck ? { answerCheck: { ...probeSession.answerCheck, ids: [...probeSession.answerCheck.ids], adapterHits: [...probeSession.answerCheck.adapterHits] } } : {}),
       notes: [...probeSession.notes],
       rows,
     };
@@ -163,6 +170,27 @@ export async function runSelftest({ selection, options, progress }: SelftestRequ
     await session?.close().catch(() => undefined);
     await server?.stop();
   }
+}
+
+/**
+ * The selected profile's adapter in a session of its own, reaching the server through another
+ * endpoint (a probe's recording proxy): the same code, collection and query as the harness's
+ * measured session, which stays on the server's own ports.
+ */
+function harnessVia(profile: StoreProfile, spec: CollectionSpec, vector: Float32Array): HarnessVia {
+  return async (endpoint) => {
+    const session = await profile.createAdapter().connect(endpoint);
+    try {
+      const collection = await session.createCollection(spec);
+      return {
+        search: async () => (await collection.searchVector({ vector, k: K })).map((hit) => hit.id),
+        close: () => session.close(),
+      };
+    } catch (error) {
+      await session.close().catch(() => undefined);
+      throw error;
+    }
+  };
 }
 
 /** bench run's serial vector loop (one query at a time, each timed) or its closed-loop concurrency at one level. */

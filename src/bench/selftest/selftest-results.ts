@@ -54,6 +54,10 @@ export const selftestResultsSchema = z.object({
   warmupQueries: z.number().int(),
   referenceClients: z.array(z.object({ name: z.string(), description: z.string() })),
   serverTimingSource: z.string().optional(),
+  answerCheck: z
+    .object({ ids: z.array(z.string()), adapterHits: z.array(z.string()), requestsPerQuery: z.number().int() })
+    .optional()
+    .describe("a replaying reference's answer, checked once before timing: the server's ids for the adapter's request and the replay's (equal), the adapter's hits among them"),
   notes: z.array(z.string()),
   rows: z.array(selftestRowSchema),
 });
