@@ -57,8 +57,12 @@ export class QdrantCollection implements Collection {
    * dify_vdb_qdrant/qdrant_vector.py) calls `qdrant_client.QdrantClient(url=...)` for every Vector.
    * qdrant-client 1.9.0 (Dify's pin) sends nothing from its constructor (the version check came
    * in 1.12) and Dify's search checks nothing first, so the cost is the new client alone: a new
-   * httpx session in Python (one TCP connect on loopback), a new client object over Node's shared
-   * fetch pool here. Measured, it is the baseline a store with no per-retrieval setup shows.
+   * httpx client in Python, whose first request opens a new TCP connection. Here likewise: each
+   * @qdrant/js-client-rest client makes its own undici Agent (createDispatcher), so a retrieval's
+   * first request opens a new connection (test/integration/client-path.test.ts counts one per
+   * retrieval). One difference: Dify's connection closes when the dropped Vector's client is
+   * collected, while this client has no close, so its connection idles out after the keep-alive
+   * timeout (seconds) and, under load, idle connections to the server accumulate meanwhile.
    */
   async openRetrievalClient(): Promise<RetrievalClient> {
     const fresh = new QdrantCollection(this.setup.newClient(), this.config, this.setup);
