@@ -4,7 +4,7 @@
 # the self-contained HTML beside each results file. Run it on an otherwise idle machine: the
 # figures are only as quiet as the machine.
 #
-#   bash scripts/publish-examples.sh [local|qdrant-latest|docker|zh ...]    default: local qdrant-latest docker
+#   bash scripts/publish-examples.sh [local|dify-client|qdrant-latest|docker|zh ...]    default: local qdrant-latest docker
 #
 # Needs the servers (`npm run setup`, plus `-- qdrant@1.18.3` for qdrant-latest and `--docker` for
 # docker). Each part writes its own files, so a part that fails leaves the others as they were.
@@ -35,6 +35,13 @@ for part in "${parts[@]}"; do
     local)
       publish linux-doc-minilm-local --dataset "$dataset" \
         --stores chroma,pgvector,oceanbase,weaviate,qdrant,chroma:native,oceanbase:native,qdrant:native ;;
+    # The same stores in Dify's profiles with Dify's per-retrieval client setup timed in
+    # (--client dify); its report puts it beside the pooled run of `local` (run that part first).
+    dify-client)
+      publish linux-doc-minilm-local-dify-client --dataset "$dataset" --client dify \
+        --stores chroma,pgvector,oceanbase,weaviate,qdrant
+      bench report "$out/linux-doc-minilm-local-dify-client.json" --out "$out/linux-doc-minilm-local-dify-client.md" --html \
+        --client-path "$out/linux-doc-minilm-local.json" ;;
     # Qdrant's newest release here: the Query API's native hybrid exists from 1.10 only.
     qdrant-latest)
       publish linux-doc-minilm-qdrant-1.18.3-local --dataset "$dataset" \
@@ -47,6 +54,6 @@ for part in "${parts[@]}"; do
     zh)
       publish linux-doc-zh-e5-local --dataset datasets/linux-doc-zh-e5 \
         --stores chroma,pgvector,oceanbase,weaviate,qdrant,weaviate:gse,qdrant:native ;;
-    *) echo "publish-examples: unknown part '$part' (local, qdrant-latest, docker, zh)" >&2; exit 2 ;;
+    *) echo "publish-examples: unknown part '$part' (local, dify-client, qdrant-latest, docker, zh)" >&2; exit 2 ;;
   esac
 done
