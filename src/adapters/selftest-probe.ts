@@ -1,6 +1,7 @@
 import type { Endpoint } from '../runtime/endpoint.js';
 import type { LocalRecipe } from '../runtime/local-recipe.js';
 import type { Metric } from './store-adapter.js';
+import type { ClosedLoopRun } from '../runtime/replay/closed-loop.js';
 
 /**
  * What `bench selftest` needs from a store beyond its adapter: a client that is not the harness
@@ -18,15 +19,8 @@ export interface SelftestQuery {
   readonly k: number;
 }
 
-/** What a reference client measured at one client count. */
-export interface ReferenceRun {
-  readonly clients: number;
-  readonly seconds: number;
-  readonly requests: number;
-  readonly failed: number;
-  readonly qps: number;
-  readonly meanLatencyMs: number;
-}
+/** What a reference client measured at one client count: a closed loop's figures (pgbench's too). */
+export type ReferenceRun = ClosedLoopRun;
 
 /** A minimal client outside the harness sending the same request. */
 export interface ReferenceClient {
