@@ -33,7 +33,11 @@ export function exitCodeFor(signal: NodeJS.Signals): number {
   return EXIT_CODES[signal] ?? 130;
 }
 
-function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+/**
+ * Whether `work` settles within `ms`. The timer is cleared as soon as it does, so a wait that
+ * ends early leaves nothing behind to hold the process open.
+ */
+export function within(work: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   return Promise.race([
     work.then(() => true),

@@ -10,7 +10,7 @@ import type { RunningServer, ServerExit } from './running-server.js';
 import { MemoryCgroup } from './cgroup.js';
 import { ProcessTreeRss } from './process-tree-rss.js';
 import { freePorts } from './free-port.js';
-import { interruptSignal, onInterruptStop } from './cleanup.js';
+import { interruptSignal, onInterruptStop, within } from './cleanup.js';
 import type { LogTail } from './log-tail.js';
 import { openServerLog, type ServerLog } from './server-log.js';
 import { awaitReady, unknownVersion, type LaunchedServer } from './await-ready.js';
@@ -163,7 +163,9 @@ function spawnServer(o: SpawnOptions): LaunchedServer {
     // session of their own, and a postmaster waits for them to exit.
     signalGroup(child.pid, 'SIGCONT');
     await signalCgroupMembers(cgroup, 'SIGCONT');
-    const gone = await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]);
+    // within() clears its timer when the server exits: an uncleared 15 s sleep kept every
+    // `bench run` alive for 15 s after its last server stopped.
+    const gone = await within(exited, 15_000);
     if (!gone) signalGroup(child.pid, 'SIGKILL');
     await killCgroupMembers(cgroup);
     await cgroup?.remove();
@@ -328,8 +330,4 @@ async function directoryBytes(dir: string): Promise<number | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
