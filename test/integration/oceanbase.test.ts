@@ -1,6 +1,6 @@
 import mysql, { type RowDataPacket } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { oceanbaseStore } from '../../src/adapters/oceanbase/index.js';
+import { OCEANBASE_TUNED_EF_SEARCH, oceanbaseStore } from '../../src/adapters/oceanbase/index.js';
 import { oceanbaseTableName } from '../../src/adapters/oceanbase/oceanbase-ids.js';
 import { allProfiles } from '../../src/adapters/registry.js';
 import type { Collection, Doc, Hit, StoreSession } from '../../src/adapters/store-adapter.js';
@@ -82,7 +82,8 @@ describe.each(oceanbaseStore.local?.versions ?? [])('oceanbase: seekdb %s (local
       expect(info.settings.obVersion).toBe('4.3.5.3');
       expect(info.settings.client).toMatch(/^mysql2 \(npm\) \d+\.\d+\.\d+/);
       expect(info.settings.memoryBudget).toBe('2G');
-      expect(info.settings.hnswEfSearch).toBe(64);
+      // Dify leaves the server's 64; the tuned profile sets its own on every connection.
+      expect(info.settings.hnswEfSearch).toBe(profile === 'tuned' ? OCEANBASE_TUNED_EF_SEARCH : 64);
     });
 
     it("scores as Dify: l2 whatever the dataset metric, 1/(1+d) (dify); the spec's cosine, 1 − d (native)", async () => {

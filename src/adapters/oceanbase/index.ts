@@ -100,7 +100,7 @@ const searchKnob: SearchKnob = { name: 'ob_hnsw_ef_search', difyValue: "the serv
  * (scripts/measure-search-knob.ts oceanbase 16,32,48,64,128, 2026-12-06, seekdb 1.4.0): 32 gave
  * 0.951, 48 gave 0.981; the server's 64, which Dify leaves, gives 0.988.
  */
-const TUNED_EF_SEARCH = 48;
+export const OCEANBASE_TUNED_EF_SEARCH = 48;
 
 export const oceanbaseStore: StoreDefinition = {
   name: 'oceanbase',
@@ -122,7 +122,7 @@ export const oceanbaseStore: StoreDefinition = {
       capabilities: nativeCapabilities,
       createAdapter: () => new OceanbaseAdapter(nativeCapabilities, NATIVE_CONFIG),
     },
-    tuned: tunedProfile(TUNED_EF_SEARCH),
+    tuned: tunedProfile(OCEANBASE_TUNED_EF_SEARCH),
   },
   local: oceanbaseLocalRecipe,
   docker: oceanbaseDockerRecipe,
