@@ -4,7 +4,7 @@
 # the self-contained HTML beside each results file. Run it on an otherwise idle machine: the
 # figures are only as quiet as the machine.
 #
-#   bash scripts/publish-examples.sh [local|dify-client|qdrant-latest|docker|zh ...]    default: local qdrant-latest docker
+#   bash scripts/publish-examples.sh [local|dify-client|qdrant-latest|docker|zh|scale ...]    default: local qdrant-latest docker
 #
 # Needs the servers (`npm run setup`, plus `-- qdrant@1.18.3` for qdrant-latest and `--docker` for
 # docker). Each part writes its own files, so a part that fails leaves the others as they were.
@@ -54,6 +54,15 @@ for part in "${parts[@]}"; do
     zh)
       publish linux-doc-zh-e5-local --dataset datasets/linux-doc-zh-e5 \
         --stores chroma,pgvector,oceanbase,weaviate,qdrant,weaviate:gse,qdrant:native ;;
-    *) echo "publish-examples: unknown part '$part' (local, dify-client, qdrant-latest, docker, zh)" >&2; exit 2 ;;
+    # A million 768-dim chunks (3 GiB of float32), generated once under .vdb-bench/datasets (seeded:
+    # the same bytes every time), pgvector and Chroma in Dify's profiles. Full text and the hybrids
+    # are skipped: Dify's pgvector full text has no index and scans a million rows per query, which
+    # would take most of the run and say only that. Insert in batches of 1000 (an hour or more here).
+    scale)
+      scale=.vdb-bench/datasets/synthetic-1m-768
+      [ -f "$scale/dataset.json" ] || bench datasets generate --out "$scale" --count 1000000 --dims 768 --queries 1000
+      publish synthetic-1m-768-local --dataset "$scale" --stores pgvector,chroma --batch-size 1000 \
+        --skip full-text,dify-hybrid,native-hybrid,dify-insert ;;
+    *) echo "publish-examples: unknown part '$part' (local, dify-client, qdrant-latest, docker, zh, scale)" >&2; exit 2 ;;
   esac
 done

@@ -30,6 +30,7 @@ import type { ClientMode } from './bench/client-mode.js';
 import { byteSize, intList, positiveInt, positiveNumber } from './cli/parse-options.js';
 import { parseShard } from './cli/shard-option.js';
 import type { Shard } from './bench/workers/shards.js';
+import { SKIPPABLE_WORKLOADS, parseSkipList, type SkippableWorkload } from './bench/skippable-workloads.js';
 import { TOOL_VERSION } from './version.js';
 import { cliErrorText, cliExitCode } from './cli/cli-errors.js';
 import { assertInstalled } from './cli/assert-installed.js';
@@ -140,6 +141,7 @@ withServerOptions(program.command('run'), '')
   .option('--call-timeout <s>', 'seconds one store call may take before the store counts as hung', positiveNumber('--call-timeout'), DEFAULT_CONFIG.callTimeoutSeconds)
   .addOption(clientOption())
   .option('--no-dify-insert', "skip the second insert in Dify's indexing pattern (10 threads, hash groups per document)")
+  .option('--skip <list>', `workloads to leave out, comma-separated (${SKIPPABLE_WORKLOADS.join(', ')}); insert and vector search always run`, parseSkipList('--skip'), [])
   .option('--workers <n>', 'client processes for the search and concurrency workloads (merged into one result)', positiveInt('--workers'), 1)
   .option('--shard <i/N>', 'one shard of a multi-host run: only queries i mod N and its share of clients (`bench report merge` joins shards)', parseShard('--shard'))
   .addOption(memoryLimitOption())
@@ -156,7 +158,8 @@ withServerOptions(program.command('run'), '')
       keywordRule: o.keywordRule,
       callTimeoutSeconds: o.callTimeout,
       clientMode: o.client,
-      difyInsert: o.difyInsert,
+      difyInsert: o.difyInsert && !o.skip.includes('dify-insert'),
+      skip: o.skip,
       workers: o.workers,
       ...(o.shard ? { shard: o.shard } : {}),
     };
@@ -392,6 +395,7 @@ interface RunOptions extends ServerOptions {
   callTimeout: number;
   client: ClientMode;
   difyInsert: boolean;
+  skip: SkippableWorkload[];
   workers: number;
   shard?: Shard;
 }

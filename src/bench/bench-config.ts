@@ -3,6 +3,7 @@ import { DIFY_WEIGHTS, type HybridWeights } from './hybrid/dify-weighted-rerank.
 import type { KeywordRule } from './hybrid/keyword-extractor.js';
 import type { ClientMode } from './client-mode.js';
 import type { Shard } from './workers/shards.js';
+import type { SkippableWorkload } from './skippable-workloads.js';
 
 /** Everything that shapes a run besides the dataset and the stores; recorded in results. */
 export interface BenchConfig {
@@ -23,6 +24,8 @@ export interface BenchConfig {
   readonly clientMode: ClientMode;
   /** Also insert every chunk as Dify's indexing runner does (workloads/dify-insert.ts), last. */
   readonly difyInsert: boolean;
+  /** Workloads left out (`--skip`); insert and vector search always run. */
+  readonly skip: readonly SkippableWorkload[];
   readonly memoryIntervalMs: number;
   /** Seconds of idle sampling after the server is up, before any data goes in. */
   readonly idleSeconds: number;
@@ -49,6 +52,7 @@ export const DEFAULT_CONFIG: BenchConfig = {
   keywordRule: 'dify-current',
   clientMode: 'pooled',
   difyInsert: true,
+  skip: [],
   memoryIntervalMs: 250,
   idleSeconds: 2,
   // Generous: a 100-doc batch or one search takes well under a second on every store here; a

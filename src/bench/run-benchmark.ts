@@ -8,6 +8,8 @@ import type { Progress } from './progress.js';
 import { writeResults } from './results/results-file.js';
 import type { Results } from './results/results-schema.js';
 import { runStore } from './run-store.js';
+import { timed } from './timer.js';
+import { prepareGroundTruth } from './workloads/search-workloads.js';
 import { interrupted, saveOnInterrupt } from './save-on-interrupt.js';
 
 export interface BenchmarkRequest {
@@ -29,6 +31,10 @@ export async function runBenchmark(request: BenchmarkRequest): Promise<Results> 
   const results = await newResults(dataset, config, request.resultsFile, request.plan.runtime);
   let running: string | undefined;
   const unsave = saveOnInterrupt(request.resultsFile, results, () => running);
+  request.progress.log(`ground truth: exact top-k of ${dataset.queries.length} queries over ${dataset.docs.length} chunks`);
+  const truth = await timed(() => prepareGroundTruth(dataset, config));
+  results.dataset.groundTruthSeconds = truth.ms / 1000;
+  request.progress.log(`ground truth: ready in ${(truth.ms / 1000).toFixed(1)} s`);
   for (const selection of request.stores) {
     if (interrupted()) break;
     const { definition, profile } = selection;

@@ -17,6 +17,7 @@ import { openSearchRunner } from './workers/search-runner.js';
 import type { SearchWorkload } from './workers/search-tasks.js';
 import type { WorkloadContext } from './workloads/workload-context.js';
 import { retrievalPath } from './workloads/retrieval-path.js';
+import type { SkippableWorkload } from './skippable-workloads.js';
 
 export interface StoreRunRequest {
   readonly selection: StoreSelection;
@@ -175,6 +176,8 @@ async function measureWorkloads(
   };
   const failed = (error: string) => ({ status: 'failed' as const, error });
   const w = result.workloads;
+  /** A workload `--skip` leaves out is not run and stays absent from the results. */
+  const wanted = (name: SkippableWorkload): boolean => !config.skip.includes(name);
   // This process, N worker processes (--workers) or one shard of many (--shard): see search-runner.ts.
   const searches = await openSearchRunner(ctx, { selection, endpoint: server.endpoint, collection: spec });
   const one = async (workload: SearchWorkload): Promise<SearchResult> => {
@@ -184,16 +187,16 @@ async function measureWorkloads(
   };
   try {
     w.vector = await step('search', () => searches.search('vector'), (e) => [failed(e)]);
-    w.filteredVector = await step('search', () => one('filteredVector'), failed);
-    w.fullText = await step('search', () => one('fullText'), failed);
-    w.difyHybrid = await step('search', () => one('difyHybrid'), failed);
-    w.nativeHybrid = await step('search', () => one('nativeHybrid'), failed);
-    w.concurrency = await step('concurrent', () => searches.concurrency(), failed);
+    if (wanted('filtered-vector')) w.filteredVector = await step('search', () => one('filteredVector'), failed);
+    if (wanted('full-text')) w.fullText = await step('search', () => one('fullText'), failed);
+    if (wanted('dify-hybrid')) w.difyHybrid = await step('search', () => one('difyHybrid'), failed);
+    if (wanted('native-hybrid')) w.nativeHybrid = await step('search', () => one('nativeHybrid'), failed);
+    if (wanted('concurrency')) w.concurrency = await step('concurrent', () => searches.concurrency(), failed);
   } finally {
     await searches.close();
   }
-  w.delete = await step('delete', () => runDelete(ctx), failed);
-  if (config.difyInsert) {
+  if (wanted('delete')) w.delete = await step('delete', () => runDelete(ctx), failed);
+  if (config.difyInsert && wanted('dify-insert')) {
     // A collection of its own too (unique name, never one the server already holds, removed after
     // a failure and on Ctrl-C), every call bounded like the main one's.
     const scratch = { name: `${ownCollectionName()}_dify_insert`, dims: dataset.manifest.dims, metric: dataset.manifest.metric };

@@ -1,20 +1,33 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { DatasetError, absentAsUndefined, asDatasetError } from './dataset-error.js';
-import { datasetManifestSchema, docRecordSchema, queryRecordSchema, type DatasetManifest } from './dataset-manifest.js';
+import { datasetManifestSchema, docRecordSchema, queryRecordSchema, type DatasetManifest, type DocRecord } from './dataset-manifest.js';
+import { DocTextFile, FileTextDoc } from './doc-text-file.js';
 import type { Dataset } from './dataset.js';
 import { readFloat32File } from './float32-file.js';
 import { readJsonlRecords } from './jsonl-records.js';
 import { parseQrels } from './qrels.js';
 
 /**
+ * From this size of docs.jsonl on, doc texts stay in the file and are read when asked for
+ * (doc-text-file.ts): below it, holding them costs less than a few megabytes.
+ */
+const TEXT_IN_FILE_FROM_BYTES = 64 * 2 ** 20;
+
+export interface NativeReadOptions {
+  /** docs.jsonl size from which texts stay on disk (tests lower it). */
+  readonly textInFileFromBytes?: number;
+}
+
+/**
  * Reads a folder in vdb-bench's own format (DATASET_FORMAT.md) and enforces every rule, failing
  * on the first broken one with a DatasetError naming the file and line (or byte offset).
  * Text files stream line by line and vectors land straight in shared memory, so a million
- * chunks cost little beyond their float32 bytes.
+ * chunks cost little beyond their float32 bytes (their texts stay in docs.jsonl, see
+ * TEXT_IN_FILE_FROM_BYTES).
  */
-export async function readNativeDataset(dir: string): Promise<Dataset> {
+export async function readNativeDataset(dir: string, options: NativeReadOptions = {}): Promise<Dataset> {
   const hash = createHash('sha256');
   const manifestFile = join(dir, 'dataset.json');
   const manifestText = await readFile(manifestFile).catch((error: unknown) => {
@@ -25,7 +38,11 @@ export async function readNativeDataset(dir: string): Promise<Dataset> {
   const manifest = parseManifest(manifestFile, manifestText.toString('utf8'));
 
   const docsFile = join(dir, 'docs.jsonl');
-  const docs = await readJsonlRecords(docsFile, docRecordSchema, (d) => d.id, hash);
+  const docsBytes = (await stat(docsFile).catch(() => undefined))?.size ?? 0;
+  const textFile = docsBytes >= (options.textInFileFromBytes ?? TEXT_IN_FILE_FROM_BYTES) ? new DocTextFile(docsFile) : undefined;
+  const docs = await readJsonlRecords(docsFile, docRecordSchema, (d) => d.id, hash, (d, line): DocRecord =>
+    textFile ? new FileTextDoc(d.id, d.document_id, d.metadata, textFile, line.offset, line.bytes) : d,
+  );
   expectLines(docsFile, docs.length, manifest.count, 'count');
 
   const queriesFile = join(dir, 'queries.jsonl');

@@ -47,6 +47,10 @@ export async function onnxTopK(
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
+    // No arena and no memory-pattern planning: the arena keeps its high-water mark for the whole
+    // scan, which is RSS the harness then reports as its own beside a million-vector dataset.
+    enableCpuMemArena: false,
+    enableMemPattern: false,
   });
   try {
     const queryTensor = new ort.Tensor('float32', q, [nq, dims]);

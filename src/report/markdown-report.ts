@@ -5,6 +5,7 @@ import { summaryTable } from './summary.js';
 import { publishableCommand, storeLabel } from './store-label.js';
 import { CLIENT_SATURATED_FRACTION, clientSaturated } from '../bench/metrics/client-cpu.js';
 import { clientModeLabel, clientModeOf } from '../bench/client-mode.js';
+import type { SkippableWorkload } from '../bench/skippable-workloads.js';
 
 type Cell = string;
 const NOT_SUPPORTED = 'not supported';
@@ -72,34 +73,38 @@ export function renderMarkdown(results: Results, options: MarkdownOptions = {}):
   for (const [index, k] of results.config.kValues.entries()) {
     parts.push(`## Vector search, k=${k} (${client})`, '', table(searchRows(stores, (s) => s.workloads.vector?.[index], `recall@${k}`)), '');
   }
-  const sections: Array<[string, (s: StoreResult) => SearchResult | undefined, string | undefined]> = [
-    ['Vector search filtered by document_id, k=10', (s) => s.workloads.filteredVector, 'recall@10'],
-    ['Full-text search, k=10', (s) => s.workloads.fullText, undefined],
+  const sections: Array<[SkippableWorkload, string, (s: StoreResult) => SearchResult | undefined, string | undefined]> = [
+    ['filtered-vector', 'Vector search filtered by document_id, k=10', (s) => s.workloads.filteredVector, 'recall@10'],
+    ['full-text', 'Full-text search, k=10', (s) => s.workloads.fullText, undefined],
     [
+      'dify-hybrid',
       `Dify hybrid (${results.config.hybridWeights.vector} vector + ${results.config.hybridWeights.keyword} keyword${hybridRules(results)}), k=10`,
       (s) => s.workloads.difyHybrid,
       undefined,
     ],
-    ['Native hybrid, k=10', (s) => s.workloads.nativeHybrid, undefined],
+    ['native-hybrid', 'Native hybrid, k=10', (s) => s.workloads.nativeHybrid, undefined],
   ];
-  for (const [title, pick, recallLabel] of sections) {
+  // A workload `bench run --skip` left out gets its heading and one line saying so, not a table of dashes.
+  const skipped = (name: SkippableWorkload): string | undefined =>
+    results.config.skip?.includes(name) ? `Skipped in this run (\`bench run --skip ${name}\`).` : undefined;
+  for (const [name, title, pick, recallLabel] of sections) {
     const unsupported = stores.every((s) => pick(s)?.status === 'unsupported');
     parts.push(
       `## ${title} (${client})`,
       '',
-      unsupported ? 'Not supported by any store in this run.' : table(searchRows(stores, pick, recallLabel)),
+      skipped(name) ?? (unsupported ? 'Not supported by any store in this run.' : table(searchRows(stores, pick, recallLabel))),
       '',
     );
   }
   parts.push(
     `## Concurrent vector search, k=4, ${results.config.concurrencySeconds} s per level, ${client}: QPS (p99 ms)`,
     '',
-    table(concurrencyRows(stores, results.config.concurrencyLevels)),
+    skipped('concurrency') ?? table(concurrencyRows(stores, results.config.concurrencyLevels)),
     '',
     ...clientBoundNote(stores),
     '## Delete',
     '',
-    table(deleteRows(stores)),
+    skipped('delete') ?? table(deleteRows(stores)),
     '',
     '## Memory (MiB, mean / peak per phase)',
     '',
@@ -368,7 +373,10 @@ function environment(results: Results): string[] {
     `- vdb-bench ${results.tool.version}; harness peak RSS ${mib(results.harness.peakRssBytes)} MiB, ` +
       `CPU ${seconds(results.harness.cpuUserSeconds)} s user + ${seconds(results.harness.cpuSystemSeconds)} s system`,
     `- Dataset content hash ${results.dataset.contentHash.slice(0, 16)}; batch size ${results.config.batchSize}; ` +
-      `${results.config.warmupQueries} warm-up queries before each timed pass`,
+      `${results.config.warmupQueries} warm-up queries before each timed pass` +
+      (results.dataset.groundTruthSeconds !== undefined
+        ? `; exact ground truth ready in ${seconds(results.dataset.groundTruthSeconds)} s before the first store started`
+        : ''),
   ];
   for (const s of results.stores) {
     const server = s.server

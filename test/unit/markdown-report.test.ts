@@ -52,6 +52,21 @@ describe('renderMarkdown', () => {
     expect(dify).toContain("## Dify hybrid (0.7 vector + 0.3 keyword), k=10 (Dify's per-retrieval client)\n");
   });
 
+  it('says a workload `bench run --skip` left out was skipped, with the flag, instead of a table', () => {
+    const { fullText, concurrency, ...kept } = okStore.workloads;
+    expect(fullText && concurrency).toBeTruthy();
+    const skipped: Results = {
+      ...results,
+      config: { ...results.config, skip: ['full-text', 'concurrency'] },
+      stores: [{ ...okStore, workloads: kept }],
+    };
+    expect(resultsSchema.safeParse(skipped).success).toBe(true);
+    const out = renderMarkdown(skipped);
+    expect(out).toContain('## Full-text search, k=10 (pooled client)\n\nSkipped in this run (`bench run --skip full-text`).\n');
+    expect(out).toContain('QPS (p99 ms)\n\nSkipped in this run (`bench run --skip concurrency`).\n');
+    expect(out).toContain('## Delete\n\n|');
+  });
+
   it("puts Dify's indexing pattern beside the batches when the run measured it", () => {
     expect(md).not.toContain("Dify's indexing");
     const withDify: Results = {

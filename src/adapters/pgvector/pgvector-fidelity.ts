@@ -4,7 +4,7 @@ const DIFY = difyVectorFile('pgvector', 'pgvector.py');
 
 export const PGVECTOR_FIDELITY: readonly FidelityRow[] = [
   { aspect: 'schema', same: 'same', dify: `${DIFY} SQL_CREATE_TABLE`, harness: 'adapters/pgvector/pgvector-sql.ts', why: 'embedding_<collection> (id uuid, text, meta jsonb, embedding vector(dims)); ids are UUIDv5 of the dataset ids (Dify mints uuid4); meta holds doc_id, doc_hash, document_id, dataset_id' },
-  { aspect: 'index parameters', same: 'same', dify: `${DIFY} SQL_CREATE_INDEX`, harness: 'adapters/pgvector/pgvector-sql.ts', why: 'HNSW vector_cosine_ops m=16 ef_construction=64 before the first insert, none above 2000 dims; hnsw.ef_search left at 40' },
+  { aspect: 'index parameters', same: 'same', dify: `${DIFY} SQL_CREATE_INDEX`, harness: 'adapters/pgvector/pgvector-sql.ts', why: 'HNSW vector_cosine_ops m=16 ef_construction=64 before the first insert, none above 2000 dims; hnsw.ef_search left at 40; the table ANALYZEd after the insert, as autovacuum does within a minute (the planner then scans small tables exactly instead of walking HNSW)' },
   { aspect: 'insert', same: 'same', dify: `${DIFY} add_texts (execute_values)`, harness: 'adapters/pgvector/pgvector-adapter.ts', why: 'one multi-row INSERT per call (split only past the bind-parameter limit, in one transaction)' },
   { aspect: 'vector query', same: 'same', dify: `${DIFY} search_by_vector`, harness: 'adapters/pgvector/pgvector-sql.ts', why: "embedding <=> q ORDER BY distance LIMIT k, meta->>'document_id' IN (…); bind parameters where Dify interpolates literals" },
   { aspect: 'score and threshold', same: 'same', dify: `${DIFY} search_by_vector`, harness: 'adapters/pgvector/pgvector-adapter.ts', why: 'score 1 − distance, kept if ≥ score_threshold (0.0 when unset)' },

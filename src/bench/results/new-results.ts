@@ -44,6 +44,7 @@ export async function newResults(
       callTimeoutSeconds: config.callTimeoutSeconds,
       ...(config.workers !== undefined && config.workers > 1 ? { workers: config.workers } : {}),
       ...(config.shard ? { shard: { ...config.shard } } : {}),
+      ...(config.skip.length > 0 ? { skip: [...config.skip] } : {}),
     },
     stores: [],
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CLIENT_MODES } from '../client-mode.js';
+import { SKIPPABLE_WORKLOADS } from '../skippable-workloads.js';
 
 /**
  * The results file: the only contract between measuring and reporting. A report is rebuilt from
@@ -297,6 +298,10 @@ export const resultsSchema = z.object({
     queries: z.number().int(),
     contentHash: z.string(),
     manifest: z.record(z.string(), z.unknown()),
+    groundTruthSeconds: z
+      .number()
+      .optional()
+      .describe('exact ground truth computed, or loaded from the dataset\'s cache, before any store started'),
   }),
   config: z.object({
     runtime: z.string(),
@@ -322,6 +327,10 @@ export const resultsSchema = z.object({
       .optional()
       .describe('this file is one shard of a multi-host run (`bench run --shard i/N`); `bench report merge` joins them'),
     merged: z.number().int().optional().describe('shards `bench report merge` joined into this file'),
+    skip: z
+      .array(z.enum(SKIPPABLE_WORKLOADS))
+      .optional()
+      .describe('workloads `bench run --skip` left out: absent from every store, not failed (absent: none)'),
   }),
   interrupted: z
     .object({

@@ -3,7 +3,7 @@ import type { Collection } from '../../adapters/store-adapter.js';
 import { LatencyRecorder } from '../metrics/latency-recorder.js';
 import type { DifyInsertResult } from '../results/results-schema.js';
 import { timed } from '../timer.js';
-import { docBatches } from './doc-batches.js';
+import { docsOf } from './doc-batches.js';
 import { DIFY_INDEXING_WORKERS, chunksByDocument, difyIndexingGroups } from './dify-indexing-groups.js';
 import type { WorkloadContext } from './workload-context.js';
 
@@ -20,7 +20,7 @@ export async function runDifyInsert(
   createCollection: () => Promise<Collection>,
 ): Promise<DifyInsertResult> {
   const { dataset, progress } = ctx;
-  const chunks = docBatches(dataset, Math.max(dataset.docs.length, 1))[0] ?? [];
+  const chunks = docsOf(dataset, 0, dataset.docs.length);
   const plan = chunksByDocument(chunks).map((document) => difyIndexingGroups(document));
   const groups = plan.reduce((n, g) => n + g.length, 0);
   const collection = await createCollection();

@@ -1,5 +1,6 @@
 import type { Hit } from '../../adapters/store-adapter.js';
-import { row } from '../../datasets/dataset.js';
+import { row, type Dataset } from '../../datasets/dataset.js';
+import type { BenchConfig } from '../bench-config.js';
 import { groundTruth } from '../../datasets/ground-truth.js';
 import { createDifyHybridRanker, type HybridHit } from '../hybrid/dify-hybrid.js';
 import { difyFullTextQuery } from './dify-full-text-query.js';
@@ -8,6 +9,17 @@ import { runSerialSearch } from './serial-search.js';
 import type { WorkloadContext } from './workload-context.js';
 
 const QUALITY_K = 10;
+
+/**
+ * Computes (or loads from the dataset's cache) every exact answer the search workloads will score
+ * against, so that a million-vector scan runs before any store starts rather than inside the first
+ * store's search phase, where it would stretch that store's wall time and memory series.
+ */
+export async function prepareGroundTruth(dataset: Dataset, config: BenchConfig): Promise<void> {
+  for (const k of config.kValues) await groundTruth(dataset, k, false);
+  const filtered = dataset.queries.some((q) => q.document_ids);
+  if (filtered && !config.skip.includes('filtered-vector')) await groundTruth(dataset, QUALITY_K, true);
+}
 
 function allQueries(ctx: WorkloadContext): number[] {
   return ctx.dataset.queries.map((_, i) => i);
