@@ -55,14 +55,17 @@ for part in "${parts[@]}"; do
       publish linux-doc-zh-e5-local --dataset datasets/linux-doc-zh-e5 \
         --stores chroma,pgvector,oceanbase,weaviate,qdrant,weaviate:gse,qdrant:native ;;
     # A million 768-dim chunks (3 GiB of float32), generated once under .vdb-bench/datasets (seeded:
-    # the same bytes every time), pgvector and Chroma in Dify's profiles. Full text and the hybrids
-    # are skipped: Dify's pgvector full text has no index and scans a million rows per query, which
-    # would take most of the run and say only that. Insert in batches of 1000 (an hour or more here).
+    # the same bytes every time), pgvector and Chroma in Dify's profiles, one results file each.
+    # Full text and the hybrids are skipped: Dify's pgvector full text has no index and scans a
+    # million rows per query, which would take most of the run and say only that. Insert in
+    # batches of 1000; pgvector's one-connection HNSW insert alone takes about an hour here.
     scale)
       scale=.vdb-bench/datasets/synthetic-1m-768
       [ -f "$scale/dataset.json" ] || bench datasets generate --out "$scale" --count 1000000 --dims 768 --queries 1000
-      publish synthetic-1m-768-local --dataset "$scale" --stores pgvector,chroma --batch-size 1000 \
-        --skip full-text,dify-hybrid,native-hybrid,dify-insert ;;
+      for store in pgvector chroma; do
+        publish "synthetic-1m-768-$store-local" --dataset "$scale" --stores "$store" --batch-size 1000 \
+          --skip full-text,dify-hybrid,native-hybrid,dify-insert
+      done ;;
     *) echo "publish-examples: unknown part '$part' (local, dify-client, qdrant-latest, docker, zh, scale)" >&2; exit 2 ;;
   esac
 done

@@ -7,7 +7,8 @@ export function progressLine(done: number, total: number, elapsedMs: number): st
   const percent = total > 0 ? Math.floor((100 * done) / total) : 100;
   const rate = elapsedMs > 0 ? done / (elapsedMs / 1000) : 0;
   const eta = rate > 0 ? durationText((total - done) / rate) : '?';
-  return `${done}/${total} (${percent}%), ${Math.round(rate)}/s, ETA ${eta}`;
+  // A slow phase (full text scanning every row) runs at a few per second: keep a decimal there.
+  return `${done}/${total} (${percent}%), ${rate < 10 ? rate.toFixed(1) : Math.round(rate)}/s, ETA ${eta}`;
 }
 
 /** 42 → "42 s", 754 → "12 min 34 s", 7384 → "2 h 3 min". */

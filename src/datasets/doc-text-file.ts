@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { openSync, readSync } from 'node:fs';
 import type { DocRecord } from './dataset-manifest.js';
 import { DatasetError } from './dataset-error.js';
 
@@ -9,6 +9,7 @@ import { DatasetError } from './dataset-error.js';
  * line is; reading it is one positioned read from the page cache, a few microseconds.
  */
 export class DocTextFile {
+  /** Opened on the first read and kept for the process: only datasets this large get one. */
   #fd: number | undefined;
 
   constructor(readonly file: string) {}
@@ -28,11 +29,6 @@ export class DocTextFile {
       throw new DatasetError(this.file, `byte ${offset}`, `changed since it was read (doc "${id}" is no longer there)`);
     }
     return record.text;
-  }
-
-  close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
   }
 }
 

@@ -11,7 +11,7 @@ import { parseQrels } from './qrels.js';
 
 /**
  * From this size of docs.jsonl on, doc texts stay in the file and are read when asked for
- * (doc-text-file.ts): below it, holding them costs less than a few megabytes.
+ * (doc-text-file.ts); below it the texts cost the heap tens of megabytes at most.
  */
 const TEXT_IN_FILE_FROM_BYTES = 64 * 2 ** 20;
 

@@ -6,8 +6,9 @@ describe('progressLine', () => {
   it('gives done/total, percent, the mean rate and the ETA at that rate', () => {
     // 120000 of 1M in 80 s: 1500/s, 880000 left → 586.67 s.
     expect(progressLine(120_000, 1_000_000, 80_000)).toBe('120000/1000000 (12%), 1500/s, ETA 9 min 47 s');
-    expect(progressLine(0, 10, 0)).toBe('0/10 (0%), 0/s, ETA ?');
-    expect(progressLine(999, 1000, 999_000)).toBe('999/1000 (99%), 1/s, ETA 1 s');
+    expect(progressLine(0, 10, 0)).toBe('0/10 (0%), 0.0/s, ETA ?');
+    expect(progressLine(999, 1000, 999_000)).toBe('999/1000 (99%), 1.0/s, ETA 1 s');
+    expect(progressLine(110, 200, 73_000)).toBe('110/200 (55%), 1.5/s, ETA 1 min 0 s');
   });
 
   it('writes durations as a reader says them', () => {
