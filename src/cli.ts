@@ -158,7 +158,8 @@ withServerOptions(program.command('run'), '')
       keywordRule: o.keywordRule,
       callTimeoutSeconds: o.callTimeout,
       clientMode: o.client,
-      difyInsert: o.difyInsert && !o.skip.includes('dify-insert'),
+      // `--skip dify-insert` is the same as --no-dify-insert; run-store.ts checks both.
+      difyInsert: o.difyInsert,
       skip: o.skip,
       workers: o.workers,
       ...(o.shard ? { shard: o.shard } : {}),
