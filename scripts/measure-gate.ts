@@ -3,16 +3,17 @@
  *  - false alarms: A/A decisions, baseline and candidate identical;
  *  - detection: the candidate's server made --slowdown slower in the timed path by a delay
  *    proxy between client and server (scripts/gate/delay-proxy.ts), never by editing results.
- * Each decision is what the workflow does: --rounds interleaved rounds, each a fresh `bench run`
- * process per side (scripts/gate/proxied-run.ts: `bench run` through the proxy), then `bench
- * compare` over the rounds. One round runs three sides, B (baseline), A (identical) and D
- * (slowed), in a rotating order, so every decision yields one A/A verdict (B vs A) and one
- * detection verdict (B vs D) from runs interleaved exactly as in CI.
+ * Each decision is what `bench gate` does (src/bench/gate/run-gate.ts): one server, every side
+ * its own collection, --rounds rounds of one timed pass per side and workload, then `bench
+ * compare` over the rounds. Here a decision runs three sides, B (baseline), A (identical) and D
+ * (slowed), rotating their order each round, so every decision yields one A/A verdict (B vs A)
+ * and one detection verdict (B vs D). Every side goes through a proxy (B and A with no hold), so
+ * the proxy's own cost is the same on every side.
  *
  *   npx tsx scripts/measure-gate.ts --stores pgvector --dataset datasets/linux-doc-mini \
- *     --rounds 5 --pairs 20 --slowdown 0.1 --load none --max-minutes 25 --out-dir .vdb-bench/gate-measure/none
+ *     --rounds 8 --pairs 20 --slowdown 0.1 --load none --max-minutes 60 --out-dir .vdb-bench/gate-measure/none
  *
- * Bounded: each run has a timeout, and no decision starts that would end past --max-minutes.
+ * Bounded: no decision starts that would end past --max-minutes.
  * --load steady adds a process spinning one core for the whole measurement (a noisy neighbour).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,21 +22,25 @@ import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { readResults } from '../src/bench/results/results-file.js';
+import { DEFAULT_CONFIG } from '../src/bench/bench-config.js';
+import { thisCheckout, type GateSide } from '../src/bench/gate/gate-side.js';
+import { runGate } from '../src/bench/gate/run-gate.js';
+import { silentProgress } from '../src/bench/progress.js';
+import { readDataset } from '../src/datasets/read-dataset.js';
 import { DEFAULT_THRESHOLDS, compareRounds, type ComparisonRow } from '../src/report/compare.js';
 import { runCompare } from '../src/report/compare-command.js';
 import { intList, positiveInt, positiveNumber } from '../src/cli/parse-options.js';
-
-const ROOT = new URL('..', import.meta.url).pathname;
+import { DEFAULT_GATE_ROUNDS } from '../src/cli/gate-command.js';
+import { delayRoute, type DelayProxy } from './gate/delay-proxy.js';
 
 const o = new Command('measure-gate')
   .option('--stores <list>', 'stores to gate on', 'pgvector')
   .option('--dataset <dir>', 'dataset', 'datasets/linux-doc-mini')
-  .option('--rounds <n>', 'interleaved rounds per decision (the workflow runs 5)', positiveInt('--rounds'), 5)
+  .option('--rounds <n>', 'rounds per decision (bench gate\'s default)', positiveInt('--rounds'), DEFAULT_GATE_ROUNDS)
   .option('--pairs <n>', 'decisions (each one A/A and one detection)', positiveInt('--pairs'), 20)
   .option('--slowdown <fraction>', 'injected server slowdown for detection', positiveNumber('--slowdown'), 0.1)
   .addOption(new Option('--load <kind>', 'another process loading the CPU').choices(['none', 'steady']).default('none'))
   .option('--max-minutes <m>', 'stop starting decisions after this', positiveNumber('--max-minutes'), 25)
-  .option('--run-timeout <s>', 'seconds one benchmark run may take', positiveNumber('--run-timeout'), 240)
   .option('--k <list>', 'k values of the short benchmark', intList('--k'), [4])
   .requiredOption('--out-dir <dir>', 'where runs and the summary go')
   .parse()
@@ -47,17 +52,10 @@ const o = new Command('measure-gate')
     slowdown: number;
     load: 'none' | 'steady';
     maxMinutes: number;
-    runTimeout: number;
     k: number[];
     outDir: string;
   }>();
 
-type Side = 'B' | 'A' | 'D';
-const ORDERS: readonly (readonly Side[])[] = [
-  ['B', 'A', 'D'],
-  ['A', 'D', 'B'],
-  ['D', 'B', 'A'],
-];
 
 interface Decision {
   readonly index: number;
@@ -80,21 +78,14 @@ const loadAtStart = loadavg()[0] ?? 0;
 const outDir = resolve(o.outDir);
 const command = `npx tsx scripts/measure-gate.ts ${process.argv.slice(2).join(' ')}`;
 
-/** One `bench run` through the proxy, in its own process as in CI; resolves to its exit code. */
-function benchRun(out: string, slowdown: number): Promise<number> {
-  const args = [
-    '--import', 'tsx', join(ROOT, 'scripts/gate/proxied-run.ts'),
-    '--stores', o.stores, '--dataset', o.dataset, '--out', out, '--slowdown', String(slowdown), '--k', o.k.join(','),
-  ];
-  return new Promise((done) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    const timer = setTimeout(() => child.kill('SIGTERM'), o.runTimeout * 1000);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      done(code ?? 1);
-    });
-  });
+const proxies: DelayProxy[] = [];
+
+/** This checkout as side `name`, behind proxies holding each reply `slowdown` × the server's time. */
+function proxiedSide(name: string, slowdown: number): GateSide {
+  return { ...thisCheckout(name), route: delayRoute(slowdown, proxies) };
 }
+
+const dataset = await readDataset(resolve(o.dataset));
 
 function startLoad(): ChildProcess | undefined {
   if (o.load === 'none') return undefined;
@@ -118,20 +109,27 @@ function wilsonLower(k: number, n: number): number {
 
 async function decide(index: number): Promise<Decision> {
   const t0 = Date.now();
-  const files: Record<Side, string[]> = { B: [], A: [], D: [] };
   let failedRuns = 0;
-  for (let r = 0; r < o.rounds; r++) {
-    for (const side of ORDERS[(index * o.rounds + r) % ORDERS.length] as readonly Side[]) {
-      const out = join(outDir, 'runs', `d${String(index).padStart(2, '0')}-r${r}-${side}.json`);
-      const code = await benchRun(out, side === 'D' ? o.slowdown : 0);
-      if (code !== 0) failedRuns++;
-      files[side].push(out);
-    }
-  }
-  const aa = await runCompare({ baselineFiles: files.B, currentFiles: files.A, thresholds: DEFAULT_THRESHOLDS });
-  const det = await runCompare({ baselineFiles: files.B, currentFiles: files.D, thresholds: DEFAULT_THRESHOLDS });
+  const files = await runGate({
+    sides: [proxiedSide('B', 0), proxiedSide('A', 0), proxiedSide('D', o.slowdown)],
+    stores: o.stores,
+    plan: { runtime: 'local', versions: new Map(), images: new Map(), memoryLimits: new Map() },
+    dataset,
+    config: { ...DEFAULT_CONFIG, kValues: o.k, warmupQueries: 5, difyInsert: false },
+    rounds: o.rounds,
+    outDir: join(outDir, 'runs', `d${String(index).padStart(2, '0')}`),
+    progress: silentProgress,
+  }).finally(async () => {
+    for (const p of proxies.splice(0)) await p.close();
+  });
+  const B = files.B ?? [];
+  const A = files.A ?? [];
+  const D = files.D ?? [];
+  for (const file of [...B, ...A, ...D]) if ((await readResults(file)).stores.some((s) => s.status === 'failed')) failedRuns++;
+  const aa = await runCompare({ baselineFiles: B, currentFiles: A, thresholds: DEFAULT_THRESHOLDS });
+  const det = await runCompare({ baselineFiles: B, currentFiles: D, thresholds: DEFAULT_THRESHOLDS });
   const named = async (list: string[]) => Promise.all(list.map(async (file) => ({ file, results: await readResults(file) })));
-  const [b, a, dd] = [await named(files.B), await named(files.A), await named(files.D)];
+  const [b, a, dd] = [await named(B), await named(A), await named(D)];
   const aaRows = aa.exitCode === 2 ? [] : compareRounds(b, a, DEFAULT_THRESHOLDS);
   const detectionRows = det.exitCode === 2 ? [] : compareRounds(b, dd, DEFAULT_THRESHOLDS);
   const reverseRows = aa.exitCode === 2 ? [] : compareRounds(a, b, DEFAULT_THRESHOLDS);
@@ -156,10 +154,10 @@ function summarize(decisions: readonly Decision[], stoppedBy: string): string {
     '',
     `Command: \`${command}\``,
     '',
-    `Decisions: ${decisions.length} (asked ${o.pairs}; ${stoppedBy}), ${o.rounds} interleaved rounds each, ` +
+    `Decisions: ${decisions.length} (asked ${o.pairs}; ${stoppedBy}), ${o.rounds} rounds each (bench gate: one process, one server), ` +
       `injected slowdown ${(o.slowdown * 100).toFixed(0)}% of server time, load: ${o.load}, ` +
       `thresholds: ${(DEFAULT_THRESHOLDS.latency * 100).toFixed(0)}% and alpha ${DEFAULT_THRESHOLDS.alpha}, ` +
-      `${((Date.now() - started) / 60000).toFixed(1)} min, runs that failed: ${decisions.reduce((a, d) => a + d.failedRuns, 0)}; ` +
+      `${((Date.now() - started) / 60000).toFixed(1)} min, round files with a failed store: ${decisions.reduce((a, d) => a + d.failedRuns, 0)}; ` +
       `1-min load average ${loadAtStart.toFixed(2)} at the start, ${(loadavg()[0] ?? 0).toFixed(2)} at the end (${cpus().length} cores).`,
     '',
     '| store | A/A flagged (false alarms) | 95% upper bound | A/A flagged either direction | slowdown caught | 95% lower bound | caught with A as baseline |',

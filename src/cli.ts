@@ -15,6 +15,7 @@ import { listDatasets } from './datasets/dataset-catalog.js';
 import { writeSyntheticDataset } from './datasets/synthetic.js';
 import { addDatasetCommands } from './datasets/datasets-cli.js';
 import { addSelftestCommand } from './cli/selftest-command.js';
+import { addGateCommand } from './cli/gate-command.js';
 import { renderMarkdown } from './report/markdown-report.js';
 import { renderCompose } from './report/compose-file.js';
 import { DEFAULT_THRESHOLDS } from './report/compare.js';
@@ -429,6 +430,7 @@ interface GenerateOptions {
 
 addDatasetCommands(datasets);
 addSelftestCommand(program);
+addGateCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   // Redacted: an error that quotes a credential (a connection string, a header) shows none.

@@ -1,4 +1,5 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import type { Endpoint } from '../../src/runtime/endpoint.js';
 
 /**
  * A TCP proxy on 127.0.0.1 that makes the server behind it slower by a fixed fraction: for each
@@ -71,4 +72,21 @@ export function closeTogether(client: Socket, upstream: Socket, open: Set<Socket
   };
   client.on('close', end).on('error', end);
   upstream.on('close', end).on('error', end);
+}
+
+/**
+ * A route for a side of the gate (GateSide.route): every port of the server's endpoint behind a
+ * delay proxy of its own, so the adapter never learns the server's own ports. `opened` collects
+ * the proxies for the caller to close.
+ */
+export function delayRoute(slowdown: number, opened: DelayProxy[]): (endpoint: Endpoint) => Promise<Endpoint> {
+  return async (endpoint) => {
+    const ports: Record<string, number> = {};
+    for (const [name, port] of Object.entries(endpoint.ports)) {
+      const proxy = await startDelayProxy(port, slowdown, endpoint.host);
+      opened.push(proxy);
+      ports[name] = proxy.port;
+    }
+    return { ...endpoint, ports };
+  };
 }

@@ -15,6 +15,17 @@ export class CallTimeoutError extends Error {
 export const SEARCHABLE_CALLS = 10;
 
 /**
+ * The bound on removing a collection. Removal is work in proportion to what the collection holds
+ * (Chroma 0.5.20 took more than 60 s to drop 1M × 768 rows, after answering every search in
+ * 22 ms), so one call timeout is right for a small collection and wrong at scale. Removing is not
+ * expected to take longer than building the collection did: the bound is the call timeout or the
+ * insert's time, whichever is longer, so a hung server still cannot hold the run forever.
+ */
+export function removalTimeoutSeconds(callTimeoutSeconds: number, insertSeconds: number | undefined): number {
+  return Math.max(callTimeoutSeconds, Math.ceil(insertSeconds ?? 0));
+}
+
+/**
  * `call` or, after `seconds`, a CallTimeoutError naming the phase. The call itself is abandoned
  * (its rejection swallowed): the server is stopped next, which ends it.
  */
@@ -43,7 +54,13 @@ export interface GuardedCollection {
  * call starts. A workload that counts errors and carries on still ends the store afterwards:
  * a server that hung once cannot be trusted to measure anything more.
  */
-export function guardCollection(inner: Collection, seconds: number, phase: () => string): GuardedCollection {
+export function guardCollection(
+  inner: Collection,
+  seconds: number,
+  phase: () => string,
+  /** The bound on `drop` (removalTimeoutSeconds), asked when the drop starts. */
+  dropSeconds: () => number = () => seconds,
+): GuardedCollection {
   let first: CallTimeoutError | undefined;
   const bound = <T>(call: () => Promise<T>, limit = seconds): Promise<T> =>
     withCallTimeout(call(), limit, phase()).catch((error: unknown) => {
@@ -77,7 +94,7 @@ export function guardCollection(inner: Collection, seconds: number, phase: () =>
     ...(fullText ? { searchFullText: (q) => bound(() => fullText(q)) } : {}),
     ...(hybrid ? { searchHybrid: (q) => bound(() => hybrid(q)) } : {}),
     delete: (sel) => bound(() => inner.delete(sel)),
-    drop: () => bound(() => inner.drop()),
+    drop: () => bound(() => inner.drop(), dropSeconds()),
     ...(openRetrievalClient ? { openRetrievalClient } : {}),
   };
   return { collection, timedOut: () => first };

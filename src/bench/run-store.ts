@@ -8,7 +8,13 @@ import type { Progress } from './progress.js';
 import type { SearchResult, StoreResult } from './results/results-schema.js';
 import { capabilitiesRecord, newStoreResult } from './results/store-result.js';
 import { timed } from './timer.js';
-import { CallTimeoutError, guardCollection, withCallTimeout, type GuardedCollection } from './call-timeout.js';
+import {
+  CallTimeoutError,
+  guardCollection,
+  removalTimeoutSeconds,
+  withCallTimeout,
+  type GuardedCollection,
+} from './call-timeout.js';
 import { createOwnCollection, ownCollectionName, removeOwnCollection, type OwnCollection } from './own-collection.js';
 import { runInsert } from './workloads/insert.js';
 import { runDifyInsert } from './workloads/dify-insert.js';
@@ -71,7 +77,8 @@ export async function runStore(
         holder.collection = undefined;
       }
     }
-    for (const holder of owned) await removeOwnCollection(holder, result, config.callTimeoutSeconds);
+    const removalSeconds = removalTimeoutSeconds(config.callTimeoutSeconds, insertSeconds(result));
+    for (const holder of owned) await removeOwnCollection(holder, result, removalSeconds);
     if (run.session) await withCallTimeout(run.session.close(), 5, 'close').catch(() => undefined);
     await run.server?.stop().catch(() => undefined);
   }
@@ -137,7 +144,8 @@ async function measureWorkloads(
   // Every call is bounded by the per-call timeout; one that fires ends this store (call-timeout.ts).
   const seconds = config.callTimeoutSeconds;
   const created = createOwnCollection(run, session, spec);
-  const guarded = guardCollection(await withCallTimeout(created, seconds, run.phase), seconds, () => run.phase);
+  const dropSeconds = () => removalTimeoutSeconds(seconds, insertSeconds(result));
+  const guarded = guardCollection(await withCallTimeout(created, seconds, run.phase), seconds, () => run.phase, dropSeconds);
   const { collection } = guarded;
   /** Dify's indexing insert's scratch collection, once created: bounded and removed as the main one. */
   let scratchGuard: GuardedCollection | undefined;
@@ -212,4 +220,10 @@ async function measureWorkloads(
   }
   run.phase = 'drop';
   await collection.drop();
+}
+
+/** How long the main collection's insert took, when it completed. */
+function insertSeconds(result: StoreResult): number | undefined {
+  const insert = result.workloads.insert;
+  return insert?.status === 'ok' ? insert.insertSeconds : undefined;
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { DEFAULT_GATE_ROUNDS } from '../../src/cli/gate-command.js';
 
 /** The workflow users copy as it is: its structure is checked here, since no CI runs it on this machine. */
 const workflow = parse(readFileSync(new URL('../../.github/workflows/bench-gate.yml', import.meta.url), 'utf8')) as {
@@ -27,19 +28,15 @@ describe('.github/workflows/bench-gate.yml', () => {
     expect(run('npm run setup -- $stores')?.run).toContain('stores="${GATE_STORES//,/ }"');
   });
 
-  it('interleaves base and head rounds, with the short benchmark whose error rates the README gives', () => {
-    const rounds = run('Interleaved') ?? run('for round in');
-    expect(rounds?.run).toContain('order="base head"; else order="head base"');
-    expect(rounds?.run).toContain('--out "$GITHUB_WORKSPACE/gate/$side-$round.json"');
-    // scripts/gate/proxied-run.ts's defaults: the flags measure-gate.ts measured.
-    expect(workflow.env.GATE_RUN_FLAGS).toBe('--k 4 --warmup 5 --concurrency 1 --concurrency-seconds 0.5 --quiet');
-  });
-
-  it('compares across rounds, writes the job summary and keeps compare\'s exit code', () => {
-    const compare = run('bench.js compare');
-    expect(compare?.run).toContain('--baseline gate/base-*.json --current gate/head-*.json');
-    expect(compare?.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
-    expect(compare?.run).toContain('exit $code');
+  it('runs bench gate with the base checkout as the baseline, and keeps its exit code', () => {
+    const gate = run('bench.js gate');
+    expect(gate?.run).toContain('--baseline-root base --stores "$GATE_STORES"');
+    expect(gate?.run).toContain('--rounds "$GATE_ROUNDS" --out-dir gate');
+    // The rounds scripts/measure-gate.ts measured (bench gate's default).
+    expect(workflow.env.GATE_ROUNDS).toBe(String(DEFAULT_GATE_ROUNDS));
+    expect(gate?.run).toContain('--smaller-is-better gate/benchmark-smaller.json --bigger-is-better gate/benchmark-bigger.json');
+    expect(gate?.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    expect(gate?.run).toContain('exit $code');
   });
 
   it('uploads the results whatever the verdict', () => {

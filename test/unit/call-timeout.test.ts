@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Collection } from '../../src/adapters/store-adapter.js';
-import { CallTimeoutError, guardCollection, withCallTimeout } from '../../src/bench/call-timeout.js';
+import { CallTimeoutError, guardCollection, removalTimeoutSeconds, withCallTimeout } from '../../src/bench/call-timeout.js';
 
 const never = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
@@ -56,5 +56,31 @@ describe('per-call timeout', () => {
     const error = await client?.searchVector({ vector: new Float32Array(2), k: 4 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(CallTimeoutError);
     expect(guarded.timedOut()?.message).toBe('timed out after 0.05 s in search');
+  });
+
+  it('bounds removing a collection by the call timeout or the time its insert took, whichever is longer', () => {
+    expect(removalTimeoutSeconds(60, undefined)).toBe(60);
+    expect(removalTimeoutSeconds(60, 2.3)).toBe(60);
+    // Chroma's 1M x 768 insert: 3860.7 s.
+    expect(removalTimeoutSeconds(60, 3860.7)).toBe(3861);
+  });
+
+  it("gives drop its own bound, asked when the drop starts", async () => {
+    // Not a store: a stand-in whose drop answers after 0.1 s, longer than the 0.05 s call timeout.
+    const slowDrop: Collection = {
+      name: 'slow-drop',
+      insert: async () => undefined,
+      waitUntilSearchable: async () => undefined,
+      count: async () => 0,
+      searchVector: async () => [],
+      delete: async () => undefined,
+      drop: () => new Promise<void>((resolve) => setTimeout(resolve, 100)),
+    };
+    let dropSeconds = 0.05;
+    const guarded = guardCollection(slowDrop, 0.05, () => 'drop', () => dropSeconds);
+    const error = await guarded.collection.drop().catch((e: unknown) => e);
+    expect((error as Error).message).toBe('timed out after 0.05 s in drop');
+    dropSeconds = 1;
+    await expect(guarded.collection.drop()).resolves.toBeUndefined();
   });
 });

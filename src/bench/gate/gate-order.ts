@@ -1,0 +1,12 @@
+/**
+ * The order the sides run in round `round`: the list rotated by the round number. Two sides go
+ * AB, BA, AB, ...; three go ABC, BCA, CAB. Every side runs first, middle and last equally often,
+ * so a drift over the run (a server warming up, a neighbour starting) falls on every side alike
+ * instead of always on whichever runs second.
+ */
+export function roundOrder<T>(sides: readonly T[], round: number): T[] {
+  const n = sides.length;
+  if (n === 0) return [];
+  const shift = ((round % n) + n) % n;
+  return [...sides.slice(shift), ...sides.slice(0, shift)];
+}

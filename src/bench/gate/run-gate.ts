@@ -1,0 +1,195 @@
+import { join } from 'node:path';
+import type { StoreSelection } from '../../adapters/registry.js';
+import type { Collection, StoreSession } from '../../adapters/store-adapter.js';
+import type { Dataset } from '../../datasets/dataset.js';
+import { describeFailure, type RunningServer } from '../../runtime/running-server.js';
+import { storeServer, type ServerPlan } from '../../runtime/start-server.js';
+import type { BenchConfig } from '../bench-config.js';
+import { guardCollection, removalTimeoutSeconds, withCallTimeout } from '../call-timeout.js';
+import { createOwnCollection, ownCollectionName, removeOwnCollection, type OwnCollection } from '../own-collection.js';
+import { silentProgress, type Progress } from '../progress.js';
+import { newResults } from '../results/new-results.js';
+import { writeResults } from '../results/results-file.js';
+import type { InsertResult, Results, SearchResult, StoreResult } from '../results/results-schema.js';
+import { capabilitiesRecord, newStoreResult } from '../results/store-result.js';
+import type { SkippableWorkload } from '../skippable-workloads.js';
+import { timed } from '../timer.js';
+import { SEARCH_WORKLOADS, type SearchWorkload } from '../workers/search-tasks.js';
+import { runInsert } from '../workloads/insert.js';
+import { prepareGroundTruth } from '../workloads/search-workloads.js';
+import type { WorkloadContext } from '../workloads/workload-context.js';
+import { NotComparableError, type GateSide } from './gate-side.js';
+import { roundOrder } from './gate-order.js';
+
+export interface GateRequest {
+  /** The baseline first; `bench gate` runs [base, head], scripts/measure-gate.ts three sides. */
+  readonly sides: readonly GateSide[];
+  /** `--stores`, looked up in every side's registry. */
+  readonly stores: string;
+  readonly plan: ServerPlan;
+  readonly dataset: Dataset;
+  readonly config: BenchConfig;
+  readonly rounds: number;
+  /** Where `<side>-<round>.json` go. */
+  readonly outDir: string;
+  readonly progress: Progress;
+}
+
+/** Per side name, its results files in round order: what `bench compare` reads. */
+export type GateFiles = Record<string, string[]>;
+
+const SKIP_NAME: Record<SearchWorkload, SkippableWorkload | undefined> = {
+  vector: undefined,
+  filteredVector: 'filtered-vector',
+  fullText: 'full-text',
+  difyHybrid: 'dify-hybrid',
+  nativeHybrid: 'native-hybrid',
+};
+
+/** One side's hold on the store under test: its session and the collection its own adapter built. */
+interface SideRun {
+  readonly side: GateSide;
+  readonly selection: StoreSelection;
+  session?: StoreSession;
+  collection?: OwnCollection;
+  ctx?: WorkloadContext;
+  insert?: InsertResult;
+}
+
+/**
+ * The CI gate's measurement (README "CI regression gate"). Per store, one server; every side
+ * connects to it with its own adapter, builds its own collection with the same data, and then,
+ * workload by workload, the sides take turns: round r runs one timed pass per side, in the order
+ * roundOrder gives. A round's passes are seconds apart in one process, so the machine's state
+ * (a neighbour, CPU placement, the server's caches) is common to them and cancels in the ratio
+ * of their medians, which separate `bench run` processes minutes apart never allowed. Each
+ * side's round r is written as a results file, so `bench compare --baseline base-*.json
+ * --current head-*.json` judges it as it judges any interleaved rounds.
+ */
+export async function runGate(request: GateRequest): Promise<GateFiles> {
+  const { sides, dataset, config, plan, rounds, progress } = request;
+  if (sides.length < 2) throw new Error('gate: needs a baseline and at least one candidate side');
+  const picks = sides.map((side) => {
+    try {
+      return side.selectStores(request.stores);
+    } catch (error) {
+      throw new NotComparableError(`${side.name} (${side.origin}): ${error instanceof Error ? error.message : String(error)}`);
+    }
+  });
+  const files: GateFiles = {};
+  const results = new Map<string, Results[]>();
+  for (const side of sides) {
+    const names = Array.from({ length: rounds }, (_, r) => join(request.outDir, `${side.name}-${String(r + 1).padStart(2, '0')}.json`));
+    files[side.name] = names;
+    results.set(side.name, await Promise.all(names.map((file) => newResults(dataset, config, file, plan.runtime))));
+  }
+  await prepareGroundTruth(dataset, config);
+  const storeCount = picks[0]?.length ?? 0;
+  for (let i = 0; i < storeCount; i++) {
+    const runs: SideRun[] = sides.map((side, s) => ({ side, selection: picks[s]?.[i] as StoreSelection }));
+    const measured = await gateStore(runs, request);
+    for (const run of runs) {
+      for (const [r, file] of (results.get(run.side.name) ?? []).entries()) file.stores.push(measured(run, r));
+    }
+  }
+  for (const side of sides) {
+    for (const [r, file] of (results.get(side.name) ?? []).entries()) {
+      file.finishedAt = new Date().toISOString();
+      await writeResults(files[side.name]?.[r] as string, file);
+    }
+  }
+  progress.log(`gate: ${rounds} rounds of ${sides.map((s) => s.name).join(', ')} written to ${request.outDir}`);
+  return files;
+}
+
+/** Runs one store for every side; returns the store's entry of a side's round-r results file. */
+async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: SideRun, round: number) => StoreResult> {
+  const { dataset, config, rounds, progress } = request;
+  const head = runs[runs.length - 1] as SideRun;
+  const label = `${head.selection.definition.name}:${head.selection.profileName}`;
+  /** Side name → round → workload → that pass's results. */
+  const passes = new Map(runs.map((run) => [run.side.name, Array.from({ length: rounds }, () => new Map<SearchWorkload, SearchResult[]>())]));
+  const recipe = storeServer(request.plan, head.selection.definition, head.selection.profile.serverEnv);
+  let server: RunningServer | undefined;
+  let startSeconds = 0;
+  let failure: { phase: string; message: string } | undefined;
+  let phase = 'start';
+  const seconds = config.callTimeoutSeconds;
+  try {
+    // The last side's recipe starts the server (the head's, in CI); every side talks to it.
+    const started = await timed(() => recipe.start());
+    server = started.value;
+    startSeconds = started.ms / 1000;
+    progress.log(`${label}: server up in ${(started.ms / 1000).toFixed(1)} s; ${runs.length} sides insert ${dataset.docs.length} chunks each`);
+    for (const run of runs) {
+      phase = `connect ${run.side.name}`;
+      const endpoint = run.side.route ? await run.side.route(server.endpoint) : server.endpoint;
+      const session = (run.session = await withCallTimeout(run.selection.profile.createAdapter().connect(endpoint), seconds, phase));
+      phase = `insert ${run.side.name}`;
+      const spec = { name: ownCollectionName(), dims: dataset.manifest.dims, metric: dataset.manifest.metric };
+      const made = await withCallTimeout(createOwnCollection(run, session, spec), seconds, phase);
+      const collection: Collection = guardCollection(made, seconds, () => phase, () =>
+        removalTimeoutSeconds(seconds, run.insert?.status === 'ok' ? run.insert.insertSeconds : undefined),
+      ).collection;
+      run.ctx = { store: run.selection.definition.name, capabilities: session.capabilities, collection, dataset, config, progress: silentProgress };
+      run.insert = await runInsert(run.ctx);
+      if (run.insert.status !== 'ok') throw new Error(`${run.side.name}: insert ${run.insert.status}`);
+    }
+    for (const workload of SEARCH_WORKLOADS) {
+      const skip = SKIP_NAME[workload];
+      if (skip && config.skip.includes(skip)) continue;
+      phase = workload;
+      progress.log(`${label}: ${workload}, ${rounds} rounds`);
+      for (let r = 0; r < rounds; r++) {
+        for (const run of roundOrder(runs, r)) {
+          const pass = await run.side.runSearchWorkload(run.ctx as WorkloadContext, workload);
+          passes.get(run.side.name)?.[r]?.set(workload, pass);
+        }
+      }
+    }
+  } catch (error) {
+    failure = { phase, message: await describeFailure(server, error) };
+    progress.log(`${label}: FAILED in ${phase}: ${failure.message.split('\n')[0]}`);
+  } finally {
+    const cleanup = newStoreResult(head.selection);
+    for (const run of runs) {
+      await removeOwnCollection(run, cleanup, removalTimeoutSeconds(seconds, run.insert?.status === 'ok' ? run.insert.insertSeconds : undefined));
+      if (run.session) await withCallTimeout(run.session.close(), 5, 'close').catch(() => undefined);
+    }
+    await server?.stop().catch(() => undefined);
+    if (!failure && cleanup.status === 'failed' && cleanup.error) failure = cleanup.error;
+  }
+  return (run, r) => {
+    const result = newStoreResult(run.selection);
+    if (run.session) {
+      const { info } = run.session;
+      result.capabilities = capabilitiesRecord(run.session.capabilities);
+      result.server = {
+        runtime: request.plan.runtime,
+        version: info.version,
+        requestedVersion: recipe.version,
+        description: server?.description ?? '',
+        settings: { ...info.settings, ...server?.facts },
+        startSeconds,
+      };
+    }
+    if (run.insert) result.workloads.insert = run.insert;
+    const round = passes.get(run.side.name)?.[r];
+    const vector = round?.get('vector');
+    if (vector) result.workloads.vector = vector;
+    const single = (w: SearchWorkload): SearchResult | undefined => round?.get(w)?.[0];
+    const filtered = single('filteredVector');
+    if (filtered) result.workloads.filteredVector = filtered;
+    const fullText = single('fullText');
+    if (fullText) result.workloads.fullText = fullText;
+    const difyHybrid = single('difyHybrid');
+    if (difyHybrid) result.workloads.difyHybrid = difyHybrid;
+    const nativeHybrid = single('nativeHybrid');
+    if (nativeHybrid) result.workloads.nativeHybrid = nativeHybrid;
+    if (failure) {
+      result.status = 'failed';
+      result.error = { phase: failure.phase, message: failure.message, logTail: [] };
+    }
+    return result;
+  };
+}

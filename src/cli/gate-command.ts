@@ -1,0 +1,95 @@
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { selectStores } from '../adapters/registry.js';
+import { DEFAULT_CONFIG } from '../bench/bench-config.js';
+import { loadCheckout, NotComparableError, thisCheckout } from '../bench/gate/gate-side.js';
+import { runGate } from '../bench/gate/run-gate.js';
+import { parseSkipList, type SkippableWorkload } from '../bench/skippable-workloads.js';
+import { DEFAULT_THRESHOLDS } from '../report/compare.js';
+import { EXIT_NOT_COMPARABLE, runCompare } from '../report/compare-command.js';
+import { readDataset } from '../datasets/read-dataset.js';
+import type { ServerPlan } from '../runtime/start-server.js';
+import { assertInstalled } from './assert-installed.js';
+import { intList, positiveInt, positiveNumber } from './parse-options.js';
+import { terminalProgress } from './terminal-progress.js';
+
+interface GateOptions {
+  baselineRoot: string;
+  stores: string;
+  dataset: string;
+  rounds: number;
+  outDir: string;
+  k: number[];
+  warmup: number;
+  skip: SkippableWorkload[];
+  latencyThreshold: number;
+  alpha: number;
+  qualityDrop: number;
+  smallerIsBetter?: string;
+  biggerIsBetter?: string;
+  quiet: boolean;
+}
+
+/** Rounds of the gate: enough that a 10% slowdown clears the t test at 4 workloads' Bonferroni share of alpha. */
+export const DEFAULT_GATE_ROUNDS = 8;
+
+/** `bench gate`: the CI regression gate in one process (README "CI regression gate"). */
+export function addGateCommand(program: Command): void {
+  program
+    .command('gate')
+    .description(
+      'CI gate: the base checkout (--baseline-root) and this one search the same server in turns, round by round, ' +
+        'then compare as `bench compare` does; exit 0 no regression, 1 regression, 2 not comparable',
+    )
+    .requiredOption('--baseline-root <dir>', 'the base checkout (npm ci done), whose adapters and search workloads are the baseline')
+    .option('--stores <list>', 'stores to gate on, store:profile picks a profile', 'pgvector')
+    .option('--dataset <dir>', 'dataset folder', 'datasets/linux-doc-mini')
+    .option('--rounds <n>', 'rounds: one timed pass of each side per workload each', positiveInt('--rounds'), DEFAULT_GATE_ROUNDS)
+    .option('--out-dir <dir>', 'where base-NN.json, head-NN.json go', 'gate')
+    .option('--k <list>', 'top-k values of the vector workload', intList('--k'), [4])
+    .option('--warmup <n>', 'untimed queries before each timed pass', positiveInt('--warmup'), 5)
+    .option('--skip <list>', 'search workloads to leave out (filtered-vector, full-text, dify-hybrid, native-hybrid)', parseSkipList('--skip'), [])
+    .option('--latency-threshold <fraction>', 'latency rise that counts', positiveNumber('--latency-threshold'), DEFAULT_THRESHOLDS.latency)
+    .option('--alpha <p>', 'significance level of the t test across rounds', positiveNumber('--alpha'), DEFAULT_THRESHOLDS.alpha)
+    .option('--quality-drop <delta>', 'recall / nDCG@10 drop that counts', positiveNumber('--quality-drop'), DEFAULT_THRESHOLDS.quality)
+    .option('--smaller-is-better <file>', "write the head side's latencies as github-action-benchmark customSmallerIsBetter JSON")
+    .option('--bigger-is-better <file>', 'write its quality as customBiggerIsBetter JSON')
+    .option('--quiet', 'no progress output', false)
+    .action(async (o: GateOptions) => {
+      const plan: ServerPlan = { runtime: 'local', versions: new Map(), images: new Map(), memoryLimits: new Map() };
+      await assertInstalled(selectStores(o.stores), plan);
+      const progress = terminalProgress(o.quiet);
+      const outDir = resolve(o.outDir);
+      await mkdir(outDir, { recursive: true });
+      let files;
+      try {
+        const base = await loadCheckout('base', o.baselineRoot);
+        progress.log(`reading dataset ${o.dataset}`);
+        files = await runGate({
+          sides: [base, thisCheckout('head')],
+          stores: o.stores,
+          plan,
+          dataset: await readDataset(resolve(o.dataset)),
+          config: { ...DEFAULT_CONFIG, kValues: o.k, warmupQueries: o.warmup, skip: o.skip, difyInsert: false },
+          rounds: o.rounds,
+          outDir,
+          progress,
+        });
+      } catch (error) {
+        if (!(error instanceof NotComparableError)) throw error;
+        process.stdout.write(`**Not comparable** (exit ${EXIT_NOT_COMPARABLE}):\n\n- not comparable: ${error.message}\n`);
+        process.exitCode = EXIT_NOT_COMPARABLE;
+        return;
+      }
+      const { markdown, exitCode } = await runCompare({
+        baselineFiles: files.base ?? [],
+        currentFiles: files.head ?? [],
+        thresholds: { latency: o.latencyThreshold, alpha: o.alpha, quality: o.qualityDrop },
+        ...(o.smallerIsBetter ? { smallerIsBetterFile: o.smallerIsBetter } : {}),
+        ...(o.biggerIsBetter ? { biggerIsBetterFile: o.biggerIsBetter } : {}),
+      });
+      process.stdout.write(markdown);
+      process.exitCode = exitCode;
+    });
+}
