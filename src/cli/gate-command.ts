@@ -57,6 +57,7 @@ export function addGateCommand(program: Command): void {
     .option('--bigger-is-better <file>', 'write its quality as customBiggerIsBetter JSON')
     .option('--quiet', 'no progress output', false)
     .action(async (o: GateOptions) => {
+      if (o.rounds < 2) throw new Error(`--rounds: ${o.rounds} round cannot be judged; the t test across rounds needs at least 2`);
       const plan: ServerPlan = { runtime: 'local', versions: new Map(), images: new Map(), memoryLimits: new Map() };
       await assertInstalled(selectStores(o.stores), plan);
       const progress = terminalProgress(o.quiet);

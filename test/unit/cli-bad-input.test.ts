@@ -79,6 +79,8 @@ describe('bad input to bench: one line, exit code 2', () => {
     [['run', '--bogus'], "unknown option '--bogus'"],
     [['memory', '--min', '1q'], '--min: "1q" is not a size like 512m or 2g'],
     [['kb', '--kbs', '0,10'], '--kbs: "0" is not a positive integer'],
+    [['gate', '--baseline-root', '.', '--rounds', '1'], '--rounds: 1 round cannot be judged; the t test across rounds needs at least 2'],
+    [['gate', '--rounds', '4'], "required option '--baseline-root <dir>' not specified"],
     [['frobnicate'], "unknown command 'frobnicate'"],
     [['report'], "missing required argument 'results.json'"],
   ])('bench %j', async (args, expected) => {

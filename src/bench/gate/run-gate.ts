@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import type { StoreSelection } from '../../adapters/registry.js';
 import type { Collection, StoreSession } from '../../adapters/store-adapter.js';
 import type { Dataset } from '../../datasets/dataset.js';
-import { describeFailure, type RunningServer } from '../../runtime/running-server.js';
+import { describeFailure, exitAfterError, type RunningServer } from '../../runtime/running-server.js';
 import { storeServer, type ServerPlan } from '../../runtime/start-server.js';
 import type { BenchConfig } from '../bench-config.js';
-import { guardCollection, removalTimeoutSeconds, withCallTimeout } from '../call-timeout.js';
+import { CallTimeoutError, guardCollection, removalTimeoutSeconds, withCallTimeout } from '../call-timeout.js';
 import { createOwnCollection, ownCollectionName, removeOwnCollection, type OwnCollection } from '../own-collection.js';
 import { silentProgress, type Progress } from '../progress.js';
 import { newResults } from '../results/new-results.js';
@@ -128,9 +128,7 @@ async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: S
       phase = `insert ${run.side.name}`;
       const spec = { name: ownCollectionName(), dims: dataset.manifest.dims, metric: dataset.manifest.metric };
       const made = await withCallTimeout(createOwnCollection(run, session, spec), seconds, phase);
-      const collection: Collection = guardCollection(made, seconds, () => phase, () =>
-        removalTimeoutSeconds(seconds, run.insert?.status === 'ok' ? run.insert.insertSeconds : undefined),
-      ).collection;
+      const collection: Collection = guardCollection(made, seconds, () => phase, () => removalBound(run, seconds)).collection;
       run.ctx = { store: run.selection.definition.name, capabilities: session.capabilities, collection, dataset, config, progress: silentProgress };
       run.insert = await runInsert(run.ctx);
       if (run.insert.status !== 'ok') throw new Error(`${run.side.name}: insert ${run.insert.status}`);
@@ -142,8 +140,7 @@ async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: S
       progress.log(`${label}: ${workload}, ${rounds} rounds`);
       for (let r = 0; r < rounds; r++) {
         for (const run of roundOrder(runs, r)) {
-          const pass = await run.side.runSearchWorkload(run.ctx as WorkloadContext, workload);
-          passes.get(run.side.name)?.[r]?.set(workload, pass);
+          passes.get(run.side.name)?.[r]?.set(workload, await onePass(run, workload, server));
         }
       }
     }
@@ -153,7 +150,7 @@ async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: S
   } finally {
     const cleanup = newStoreResult(head.selection);
     for (const run of runs) {
-      await removeOwnCollection(run, cleanup, removalTimeoutSeconds(seconds, run.insert?.status === 'ok' ? run.insert.insertSeconds : undefined));
+      await removeOwnCollection(run, cleanup, removalBound(run, seconds));
       if (run.session) await withCallTimeout(run.session.close(), 5, 'close').catch(() => undefined);
     }
     await server?.stop().catch(() => undefined);
@@ -174,22 +171,33 @@ async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: S
       };
     }
     if (run.insert) result.workloads.insert = run.insert;
-    const round = passes.get(run.side.name)?.[r];
-    const vector = round?.get('vector');
-    if (vector) result.workloads.vector = vector;
-    const single = (w: SearchWorkload): SearchResult | undefined => round?.get(w)?.[0];
-    const filtered = single('filteredVector');
-    if (filtered) result.workloads.filteredVector = filtered;
-    const fullText = single('fullText');
-    if (fullText) result.workloads.fullText = fullText;
-    const difyHybrid = single('difyHybrid');
-    if (difyHybrid) result.workloads.difyHybrid = difyHybrid;
-    const nativeHybrid = single('nativeHybrid');
-    if (nativeHybrid) result.workloads.nativeHybrid = nativeHybrid;
+    for (const [workload, pass] of passes.get(run.side.name)?.[r] ?? []) {
+      if (workload === 'vector') result.workloads.vector = pass;
+      else result.workloads[workload] = pass[0];
+    }
     if (failure) {
       result.status = 'failed';
       result.error = { phase: failure.phase, message: failure.message, logTail: [] };
     }
     return result;
   };
+}
+
+/**
+ * One timed pass of a side's workload. A pass that throws is that side's failed workload in that
+ * round (`bench compare` calls a head failure where the base passed a regression), unless the
+ * server hung or died: then nothing after it can be measured and the store ends.
+ */
+async function onePass(run: SideRun, workload: SearchWorkload, server: RunningServer): Promise<SearchResult[]> {
+  try {
+    return await run.side.runSearchWorkload(run.ctx as WorkloadContext, workload);
+  } catch (error) {
+    if (error instanceof CallTimeoutError || (await exitAfterError(server))) throw error;
+    return [{ status: 'failed', error: await describeFailure(server, error) }];
+  }
+}
+
+/** A side's collection's removal bound: the call timeout, or its insert's time at scale. */
+function removalBound(run: SideRun, callTimeoutSeconds: number): number {
+  return removalTimeoutSeconds(callTimeoutSeconds, run.insert?.status === 'ok' ? run.insert.insertSeconds : undefined);
 }
