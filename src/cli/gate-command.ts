@@ -31,7 +31,7 @@ interface GateOptions {
   quiet: boolean;
 }
 
-/** Rounds of the gate: enough that a 10% slowdown clears the t test at 4 workloads' Bonferroni share of alpha. */
+/** The rounds the README's measured error rates are for (scripts/measure-gate.ts runs the same). */
 export const DEFAULT_GATE_ROUNDS = 8;
 
 /** `bench gate`: the CI regression gate in one process (README "CI regression gate"). */
