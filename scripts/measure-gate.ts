@@ -30,7 +30,7 @@ import { readDataset } from '../src/datasets/read-dataset.js';
 import { DEFAULT_THRESHOLDS, compareRounds, type ComparisonRow } from '../src/report/compare.js';
 import { runCompare } from '../src/report/compare-command.js';
 import { intList, positiveInt, positiveNumber } from '../src/cli/parse-options.js';
-import { DEFAULT_GATE_ROUNDS } from '../src/cli/gate-command.js';
+import { DEFAULT_GATE_ROUNDS, GATE_PLAN } from '../src/cli/gate-command.js';
 import { delayRoute, type DelayProxy } from './gate/delay-proxy.js';
 
 const o = new Command('measure-gate')
@@ -55,7 +55,6 @@ const o = new Command('measure-gate')
     k: number[];
     outDir: string;
   }>();
-
 
 interface Decision {
   readonly index: number;
@@ -109,11 +108,10 @@ function wilsonLower(k: number, n: number): number {
 
 async function decide(index: number): Promise<Decision> {
   const t0 = Date.now();
-  let failedRuns = 0;
   const files = await runGate({
     sides: [proxiedSide('B', 0), proxiedSide('A', 0), proxiedSide('D', o.slowdown)],
     stores: o.stores,
-    plan: { runtime: 'local', versions: new Map(), images: new Map(), memoryLimits: new Map() },
+    plan: GATE_PLAN,
     dataset,
     config: { ...DEFAULT_CONFIG, kValues: o.k, warmupQueries: 5, difyInsert: false },
     rounds: o.rounds,
@@ -125,11 +123,11 @@ async function decide(index: number): Promise<Decision> {
   const B = files.B ?? [];
   const A = files.A ?? [];
   const D = files.D ?? [];
-  for (const file of [...B, ...A, ...D]) if ((await readResults(file)).stores.some((s) => s.status === 'failed')) failedRuns++;
   const aa = await runCompare({ baselineFiles: B, currentFiles: A, thresholds: DEFAULT_THRESHOLDS });
   const det = await runCompare({ baselineFiles: B, currentFiles: D, thresholds: DEFAULT_THRESHOLDS });
   const named = async (list: string[]) => Promise.all(list.map(async (file) => ({ file, results: await readResults(file) })));
   const [b, a, dd] = [await named(B), await named(A), await named(D)];
+  const failedRuns = [...b, ...a, ...dd].filter((f) => f.results.stores.some((s) => s.status === 'failed')).length;
   const aaRows = aa.exitCode === 2 ? [] : compareRounds(b, a, DEFAULT_THRESHOLDS);
   const detectionRows = det.exitCode === 2 ? [] : compareRounds(b, dd, DEFAULT_THRESHOLDS);
   const reverseRows = aa.exitCode === 2 ? [] : compareRounds(a, b, DEFAULT_THRESHOLDS);

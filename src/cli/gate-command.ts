@@ -31,6 +31,9 @@ interface GateOptions {
   quiet: boolean;
 }
 
+/** Where the gate's servers run: locally, at each recipe's default version, no memory limit. */
+export const GATE_PLAN: ServerPlan = { runtime: 'local', versions: new Map(), images: new Map(), memoryLimits: new Map() };
+
 /** The rounds the README's measured error rates are for (scripts/measure-gate.ts runs the same). */
 export const DEFAULT_GATE_ROUNDS = 8;
 
@@ -58,8 +61,7 @@ export function addGateCommand(program: Command): void {
     .option('--quiet', 'no progress output', false)
     .action(async (o: GateOptions) => {
       if (o.rounds < 2) throw new Error(`--rounds: ${o.rounds} round cannot be judged; the t test across rounds needs at least 2`);
-      const plan: ServerPlan = { runtime: 'local', versions: new Map(), images: new Map(), memoryLimits: new Map() };
-      await assertInstalled(selectStores(o.stores), plan);
+      await assertInstalled(selectStores(o.stores), GATE_PLAN);
       const progress = terminalProgress(o.quiet);
       const outDir = resolve(o.outDir);
       await mkdir(outDir, { recursive: true });
@@ -70,7 +72,7 @@ export function addGateCommand(program: Command): void {
         files = await runGate({
           sides: [base, thisCheckout('head')],
           stores: o.stores,
-          plan,
+          plan: GATE_PLAN,
           dataset: await readDataset(resolve(o.dataset)),
           config: { ...DEFAULT_CONFIG, kValues: o.k, warmupQueries: o.warmup, skip: o.skip, difyInsert: false },
           rounds: o.rounds,
