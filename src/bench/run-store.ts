@@ -3,6 +3,7 @@ import type { StoreSession } from '../adapters/store-adapter.js';
 import type { Dataset } from '../datasets/dataset.js';
 import { describeFailure, exitAfterError, type RunningServer } from '../runtime/running-server.js';
 import type { BenchConfig } from './bench-config.js';
+import { harnessMemoryProbe } from './harness-memory.js';
 import { MemorySampler } from './memory-sampler.js';
 import type { Progress } from './progress.js';
 import type { SearchResult, StoreResult } from './results/results-schema.js';
@@ -38,6 +39,8 @@ interface StoreRun {
   server?: RunningServer;
   session?: StoreSession;
   sampler?: MemorySampler;
+  /** The harness's own RSS, phase by phase with the server's. */
+  harnessSampler: MemorySampler;
   /** The run's own collection once created: removed at the end, after a failure, and on Ctrl-C. */
   collection?: OwnCollection;
   /** `--dify-insert`'s scratch collection, held the same way. */
@@ -56,7 +59,8 @@ export async function runStore(
   progress: Progress,
 ): Promise<StoreResult> {
   const result = newStoreResult(request.selection);
-  const run: StoreRun = { phase: 'start' };
+  const run: StoreRun = { phase: 'start', harnessSampler: new MemorySampler(harnessMemoryProbe, config.memoryIntervalMs) };
+  run.harnessSampler.start();
   try {
     await startAndConnect(run, request, result, config, progress);
     await measureWorkloads(run, request.selection, result, dataset, config, progress);
@@ -65,6 +69,8 @@ export async function runStore(
     result.error = { phase: run.phase, message: await describeFailure(run.server, error), logTail: run.server?.logTail(30) ?? [] };
   } finally {
     if (run.sampler) result.memory = await run.sampler.stop();
+    const { series, ...harnessMemory } = await run.harnessSampler.stop();
+    result.harnessMemory = harnessMemory;
     // A failed store's server that the harness started goes first: a session on a hung server
     // closes only once the server is gone (its calls never end), and its collection goes with it
     // (its data directory or container is removed). An external server is never stopped: there
@@ -83,6 +89,11 @@ export async function runStore(
     await run.server?.stop().catch(() => undefined);
   }
   return result;
+}
+
+/** Tags the server's and the harness's memory samples from here on with `phase`. */
+async function enterPhase(run: StoreRun, phase: string): Promise<void> {
+  await Promise.all([run.sampler?.enter(phase), run.harnessSampler.enter(phase)]);
 }
 
 /** Starts the server, connects a session, records the server, and samples idle memory. */
@@ -139,7 +150,7 @@ async function measureWorkloads(
   const session = run.session as StoreSession;
   const server = run.server as RunningServer;
   run.phase = 'insert';
-  await run.sampler?.enter('insert');
+  await enterPhase(run, 'insert');
   const spec = { name: ownCollectionName(), dims: dataset.manifest.dims, metric: dataset.manifest.metric };
   // Every call is bounded by the per-call timeout; one that fires ends this store (call-timeout.ts).
   const seconds = config.callTimeoutSeconds;
@@ -166,7 +177,7 @@ async function measureWorkloads(
 
   const step = async <T>(phase: string, measure: () => Promise<T>, onError: (message: string) => T): Promise<T> => {
     run.phase = phase;
-    await run.sampler?.enter(phase);
+    await enterPhase(run, phase);
     let value: T;
     try {
       value = await measure();

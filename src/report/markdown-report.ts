@@ -384,6 +384,7 @@ function environment(results: Results): string[] {
       : 'server not started';
     lines.push(`- ${columnName(s)}: ${server}`);
     if (s.memory) lines.push(`  - memory: ${s.memory.method}`);
+    if (s.harnessMemory) lines.push(`  - harness RSS peak by phase: ${harnessPeaks(s.harnessMemory)}`);
     else if (s.server?.memoryNotVisible !== undefined) lines.push(`  - memory: not visible (${s.server.memoryNotVisible})`);
     for (const note of s.capabilities.notes) lines.push(`  - ${note}`);
     if (s.status === 'failed' && s.error) {
@@ -394,6 +395,13 @@ function environment(results: Results): string[] {
     }
   }
   return lines;
+}
+
+/** "insert 3412 MiB, search 3390 MiB": where the harness's own memory peaked during a store's run. */
+function harnessPeaks(memory: NonNullable<StoreResult['harnessMemory']>): string {
+  return Object.entries(memory.phases)
+    .map(([phase, p]) => `${phase} ${mib(p.maxBytes)} MiB`)
+    .join(', ');
 }
 
 /** Which Dify release's hybrid rules a run used; files from before the choice existed say nothing. */

@@ -154,6 +154,16 @@ describe('bench run on real Chroma and pgvector servers', () => {
     }
   });
 
+  it.each([['chroma'], ['pgvector']])("%s: the harness's own RSS sampled in the same phases, at least the dataset's vectors", (name) => {
+    const h = store(name).harnessMemory;
+    expect(h?.method).toMatch(/harness/);
+    for (const phase of ['idle', 'insert', 'search', 'concurrent', 'delete']) {
+      expect(h?.phases[phase]?.samples, phase).toBeGreaterThan(0);
+      expect(h?.phases[phase]?.maxBytes, phase).toBeGreaterThan(results.dataset.count * results.dataset.dims * 4);
+    }
+    expect(Math.max(...Object.values(h?.phases ?? {}).map((p) => p.maxBytes))).toBeLessThanOrEqual(results.harness.peakRssBytes);
+  });
+
   it('renders a markdown report from the results alone', () => {
     const md = renderMarkdown(results);
     expect(md).toContain('## Insert');

@@ -35,6 +35,16 @@ describe('renderMarkdown', () => {
     expect(native).toContain('| p50 (ms)                |  not supported | failed |');
   });
 
+  it("lists the harness's own RSS peak per phase of a store's run, in phase order", () => {
+    const mib = 2 ** 20;
+    const phase = (maxMib: number) => ({ samples: 3, minBytes: mib, meanBytes: 2 * mib, maxBytes: maxMib * mib });
+    const harnessMemory = { method: 'process.memoryUsage.rss() of the harness process', intervalMs: 250, phases: { idle: phase(100), insert: phase(3412), search: phase(3390) } };
+    const withHarness: Results = { ...results, stores: [{ ...okStore, harnessMemory }] };
+    expect(resultsSchema.safeParse(withHarness).success).toBe(true);
+    expect(renderMarkdown(withHarness).split('\n')).toContain('  - harness RSS peak by phase: idle 100 MiB, insert 3412 MiB, search 3390 MiB');
+    expect(md).not.toContain('harness RSS peak by phase');
+  });
+
   it('collapses a section no store supports into one line', () => {
     const onlyOk: Results = { ...results, stores: [okStore] };
     const native = renderMarkdown(onlyOk).split('## Native hybrid, k=10 (pooled client)')[1] ?? '';

@@ -247,6 +247,10 @@ export const storeResultSchema = z.object({
     notes: z.array(z.string()),
   }),
   memory: memorySchema.optional(),
+  harnessMemory: memorySchema
+    .omit({ series: true })
+    .optional()
+    .describe("the harness process's own RSS per phase of this store's run; absent in files written before it was recorded"),
   leastMemory: leastMemorySchema.optional().describe('from `bench memory`'),
   knowledgeBases: knowledgeBasesSchema.optional().describe('from `bench kb`'),
   workloads: z.object({
