@@ -1,23 +1,27 @@
 /**
  * Measures the CI gate's error rates on this machine (README "CI regression gate"):
  *  - false alarms: A/A decisions, baseline and candidate identical;
- *  - detection: the candidate's server made --slowdown slower in the timed path by a delay
- *    proxy between client and server (scripts/gate/delay-proxy.ts), never by editing results.
+ *  - detection: the candidate made --slowdown slower in the timed path, never by editing results:
+ *    by default each of its searches is held for that fraction of its own time once the store has
+ *    answered (scripts/gate/slowed-collection.ts), so the latency the gate judges is that much
+ *    slower; --inject proxy holds each reply for that fraction of the server's time at a proxy
+ *    between client and server instead (scripts/gate/delay-proxy.ts), a slower server, whose share
+ *    of a query's latency depends on the store.
  * Each decision is what `bench gate` does (src/bench/gate/run-gate.ts): one server, every side
- * its own collection, --rounds rounds of one timed pass per side and workload, then `bench
+ * its own collection, --rounds rounds in which the sides take turns query by query, then `bench
  * compare` over the rounds. Here a decision runs three sides, B (baseline), A (identical) and D
- * (slowed), rotating their order each round, so every decision yields one A/A verdict (B vs A)
- * and one detection verdict (B vs D). Every side goes through a proxy (B and A with no hold), so
- * the proxy's own cost is the same on every side.
+ * (slowed), rotating their order query by query, so every decision yields one A/A verdict (B vs A)
+ * and one detection verdict (B vs D).
  *
  *   npx tsx scripts/measure-gate.ts --stores pgvector --dataset datasets/linux-doc-mini \
- *     --rounds 8 --pairs 20 --slowdown 0.1 --load none --max-minutes 60 --out-dir .vdb-bench/gate-measure/none
+ *     --rounds 16 --pairs 20 --slowdown 0.1 --load none --max-minutes 60 --out-dir .vdb-bench/gate-measure/none
  *
- * Bounded: no decision starts that would end past --max-minutes.
+ * Bounded: no decision starts that would end past --max-minutes. --rejudge judges the round files
+ * of an earlier measurement again (this checkout's thresholds) into summary-rejudged.md, running nothing.
  * --load steady adds a process spinning one core for the whole measurement (a noisy neighbour).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -27,21 +31,28 @@ import { thisCheckout, type GateSide } from '../src/bench/gate/gate-side.js';
 import { runGate } from '../src/bench/gate/run-gate.js';
 import { silentProgress } from '../src/bench/progress.js';
 import { readDataset } from '../src/datasets/read-dataset.js';
-import { DEFAULT_THRESHOLDS, compareRounds, type ComparisonRow } from '../src/report/compare.js';
+import { compareRounds, type ComparisonRow } from '../src/report/compare.js';
 import { runCompare } from '../src/report/compare-command.js';
 import { intList, positiveInt, positiveNumber } from '../src/cli/parse-options.js';
-import { DEFAULT_GATE_ROUNDS, GATE_PLAN } from '../src/cli/gate-command.js';
+import { DEFAULT_GATE_ROUNDS, DEFAULT_GATE_THRESHOLDS, GATE_PLAN } from '../src/cli/gate-command.js';
 import { delayRoute, type DelayProxy } from './gate/delay-proxy.js';
+import { slowedCollection } from './gate/slowed-collection.js';
 
 const o = new Command('measure-gate')
   .option('--stores <list>', 'stores to gate on', 'pgvector')
   .option('--dataset <dir>', 'dataset', 'datasets/linux-doc-mini')
   .option('--rounds <n>', 'rounds per decision (bench gate\'s default)', positiveInt('--rounds'), DEFAULT_GATE_ROUNDS)
   .option('--pairs <n>', 'decisions (each one A/A and one detection)', positiveInt('--pairs'), 20)
-  .option('--slowdown <fraction>', 'injected server slowdown for detection', positiveNumber('--slowdown'), 0.1)
+  .option('--slowdown <fraction>', 'injected slowdown for detection', positiveNumber('--slowdown'), 0.1)
+  .addOption(
+    new Option('--inject <where>', 'client: each search held for the fraction of its own time; proxy: each reply for the fraction of the server time')
+      .choices(['client', 'proxy'])
+      .default('client'),
+  )
   .addOption(new Option('--load <kind>', 'another process loading the CPU').choices(['none', 'steady']).default('none'))
   .option('--max-minutes <m>', 'stop starting decisions after this', positiveNumber('--max-minutes'), 25)
   .option('--k <list>', 'k values of the short benchmark', intList('--k'), [4])
+  .option('--rejudge', "run nothing: judge the round files already in --out-dir/runs again (at this checkout's thresholds)", false)
   .requiredOption('--out-dir <dir>', 'where runs and the summary go')
   .parse()
   .opts<{
@@ -50,15 +61,18 @@ const o = new Command('measure-gate')
     rounds: number;
     pairs: number;
     slowdown: number;
+    inject: 'client' | 'proxy';
     load: 'none' | 'steady';
     maxMinutes: number;
     k: number[];
+    rejudge: boolean;
     outDir: string;
   }>();
 
 interface Decision {
   readonly index: number;
   readonly seconds: number;
+  readonly rounds: number;
   readonly aaExit: number;
   readonly detectionExit: number;
   /**
@@ -79,9 +93,17 @@ const command = `npx tsx scripts/measure-gate.ts ${process.argv.slice(2).join(' 
 
 const proxies: DelayProxy[] = [];
 
-/** This checkout as side `name`, behind proxies holding each reply `slowdown` × the server's time. */
-function proxiedSide(name: string, slowdown: number): GateSide {
-  return { ...thisCheckout(name), route: delayRoute(slowdown, proxies) };
+/**
+ * This checkout as side `name`, made `slowdown` slower where --inject says: `client`, each search
+ * held for that fraction of its own time (the latency the gate judges); `proxy`, each reply held
+ * for that fraction of the server's time at a proxy between client and server (every side then
+ * goes through a proxy, B and A with no hold, so the proxy's own cost is on every side).
+ */
+function side(name: string, slowdown: number): GateSide {
+  const own = thisCheckout(name);
+  if (o.inject === 'proxy') return { ...own, route: delayRoute(slowdown, proxies) };
+  if (slowdown === 0) return own;
+  return { ...own, runSearchWorkload: (ctx, workload) => own.runSearchWorkload({ ...ctx, collection: slowedCollection(ctx.collection, slowdown) }, workload) };
 }
 
 const dataset = await readDataset(resolve(o.dataset));
@@ -109,7 +131,7 @@ function wilsonLower(k: number, n: number): number {
 async function decide(index: number): Promise<Decision> {
   const t0 = Date.now();
   const files = await runGate({
-    sides: [proxiedSide('B', 0), proxiedSide('A', 0), proxiedSide('D', o.slowdown)],
+    sides: [side('B', 0), side('A', 0), side('D', o.slowdown)],
     stores: o.stores,
     plan: GATE_PLAN,
     dataset,
@@ -120,18 +142,23 @@ async function decide(index: number): Promise<Decision> {
   }).finally(async () => {
     for (const p of proxies.splice(0)) await p.close();
   });
+  return judge(index, (Date.now() - t0) / 1000, files);
+}
+
+/** A decision's verdicts from its round files (B, A and D, in round order). */
+async function judge(index: number, seconds: number, files: Record<string, string[]>): Promise<Decision> {
   const B = files.B ?? [];
   const A = files.A ?? [];
   const D = files.D ?? [];
-  const aa = await runCompare({ baselineFiles: B, currentFiles: A, thresholds: DEFAULT_THRESHOLDS });
-  const det = await runCompare({ baselineFiles: B, currentFiles: D, thresholds: DEFAULT_THRESHOLDS });
+  const aa = await runCompare({ baselineFiles: B, currentFiles: A, thresholds: DEFAULT_GATE_THRESHOLDS });
+  const det = await runCompare({ baselineFiles: B, currentFiles: D, thresholds: DEFAULT_GATE_THRESHOLDS });
   const named = async (list: string[]) => Promise.all(list.map(async (file) => ({ file, results: await readResults(file) })));
   const [b, a, dd] = [await named(B), await named(A), await named(D)];
   const failedRuns = [...b, ...a, ...dd].filter((f) => f.results.stores.some((s) => s.status === 'failed')).length;
-  const aaRows = aa.exitCode === 2 ? [] : compareRounds(b, a, DEFAULT_THRESHOLDS);
-  const detectionRows = det.exitCode === 2 ? [] : compareRounds(b, dd, DEFAULT_THRESHOLDS);
-  const reverseRows = aa.exitCode === 2 ? [] : compareRounds(a, b, DEFAULT_THRESHOLDS);
-  const fromARows = det.exitCode === 2 ? [] : compareRounds(a, dd, DEFAULT_THRESHOLDS);
+  const aaRows = aa.exitCode === 2 ? [] : compareRounds(b, a, DEFAULT_GATE_THRESHOLDS);
+  const detectionRows = det.exitCode === 2 ? [] : compareRounds(b, dd, DEFAULT_GATE_THRESHOLDS);
+  const reverseRows = aa.exitCode === 2 ? [] : compareRounds(a, b, DEFAULT_GATE_THRESHOLDS);
+  const fromARows = det.exitCode === 2 ? [] : compareRounds(a, dd, DEFAULT_GATE_THRESHOLDS);
   const regressed = (rows: readonly ComparisonRow[], store: string) => rows.some((r) => r.store === store && r.verdict === 'regression');
   const flagged: Decision['flagged'] = {};
   for (const store of new Set([...aaRows, ...detectionRows].map((r) => r.store))) {
@@ -142,7 +169,11 @@ async function decide(index: number): Promise<Decision> {
       detectionFromA: regressed(fromARows, store),
     };
   }
-  return { index, seconds: (Date.now() - t0) / 1000, aaExit: aa.exitCode, detectionExit: det.exitCode, flagged, aaRows, detectionRows, failedRuns };
+  return { index, seconds, rounds: B.length, aaExit: aa.exitCode, detectionExit: det.exitCode, flagged, aaRows, detectionRows, failedRuns };
+}
+
+function thresholds(): string {
+  return `${(DEFAULT_GATE_THRESHOLDS.latency * 100).toFixed(0)}% and alpha ${DEFAULT_GATE_THRESHOLDS.alpha}`;
 }
 
 function summarize(decisions: readonly Decision[], stoppedBy: string): string {
@@ -152,11 +183,13 @@ function summarize(decisions: readonly Decision[], stoppedBy: string): string {
     '',
     `Command: \`${command}\``,
     '',
-    `Decisions: ${decisions.length} (asked ${o.pairs}; ${stoppedBy}), ${o.rounds} rounds each (bench gate: one process, one server), ` +
-      `injected slowdown ${(o.slowdown * 100).toFixed(0)}% of server time, load: ${o.load}, ` +
-      `thresholds: ${(DEFAULT_THRESHOLDS.latency * 100).toFixed(0)}% and alpha ${DEFAULT_THRESHOLDS.alpha}, ` +
-      `${((Date.now() - started) / 60000).toFixed(1)} min, round files with a failed store: ${decisions.reduce((a, d) => a + d.failedRuns, 0)}; ` +
-      `1-min load average ${loadAtStart.toFixed(2)} at the start, ${(loadavg()[0] ?? 0).toFixed(2)} at the end (${cpus().length} cores).`,
+    o.rejudge
+      ? `Decisions: ${decisions.length}, judged again from their round files (--rejudge), ${decisions[0]?.rounds ?? 0} rounds each, ` +
+        `thresholds: ${thresholds()}; the measurement itself took ${(decisions.reduce((a, d) => a + d.seconds, 0) / 60).toFixed(1)} min.`
+      : `Decisions: ${decisions.length} (asked ${o.pairs}; ${stoppedBy}), ${o.rounds} rounds each (bench gate: one process, one server), ` +
+        `injected slowdown ${(o.slowdown * 100).toFixed(0)}% of ${o.inject === 'client' ? "each search's own time (client)" : 'server time (proxy)'}, load: ${o.load}, thresholds: ${thresholds()}, ` +
+        `${((Date.now() - started) / 60000).toFixed(1)} min, round files with a failed store: ${decisions.reduce((a, d) => a + d.failedRuns, 0)}; ` +
+        `1-min load average ${loadAtStart.toFixed(2)} at the start, ${(loadavg()[0] ?? 0).toFixed(2)} at the end (${cpus().length} cores).`,
     '',
     '| store | A/A flagged (false alarms) | 95% upper bound | A/A flagged either direction | slowdown caught | 95% lower bound | caught with A as baseline |',
     '| :-- | --: | --: | --: | --: | --: | --: |',
@@ -191,11 +224,69 @@ function summarize(decisions: readonly Decision[], stoppedBy: string): string {
         `${stat(det.map((r) => r.current / r.baseline - 1))} | ${det.filter((r) => r.verdict === 'regression').length}/${det.length} |`,
     );
   }
+  lines.push('', ...calibration(decisions));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Whether the t test across rounds is calibrated on this machine: on identical sides its one-sided
+ * p-values should be uniform, so a fraction `level` of them falls below `level`. Far more below
+ * would mean rounds that are not independent, and a false-alarm rate above alpha.
+ */
+function calibration(decisions: readonly Decision[]): string[] {
+  const ps = decisions.flatMap((d) => d.aaRows.flatMap((r) => (r.pSlower === undefined ? [] : [r.pSlower])));
+  if (ps.length === 0) return [];
+  // The last level is the one a workload is judged at: alpha over the store's workloads (Bonferroni).
+  const judged = new Map<string, Set<string>>();
+  for (const r of decisions.flatMap((d) => d.aaRows)) if (r.pSlower !== undefined) judged.set(r.store, (judged.get(r.store) ?? new Set()).add(r.workload));
+  const workloads = Math.max(1, ...[...judged.values()].map((w) => w.size));
+  const levels = [0.5, 0.25, 0.1, 0.05, 0.01, DEFAULT_GATE_THRESHOLDS.alpha / workloads];
+  const share = (level: number) => `${ps.filter((p) => p < level).length}/${ps.length} (${((ps.filter((p) => p < level).length / ps.length) * 100).toFixed(0)}%)`;
+  return [
+    `A/A calibration: the one-sided p-values of every A/A workload test (before Bonferroni); with independent rounds and no ` +
+      `difference between the sides a fraction p of them falls below p. The last column is the level a workload is judged at; ` +
+      `only a change above the ${(DEFAULT_GATE_THRESHOLDS.latency * 100).toFixed(0)}% floor as well is flagged.`,
+    '',
+    `| below | ${levels.map((l) => String(Number(l.toPrecision(2)))).join(' | ')} |`,
+    `| :-- | ${levels.map(() => '--:').join(' | ')} |`,
+    `| A/A tests | ${levels.map(share).join(' | ')} |`,
+    '',
+    `A/A decisions with a workload below ${Number((levels.at(-1) as number).toPrecision(2))} (false alarms but for the floor): ` +
+      `${decisions.filter((d) => d.aaRows.some((r) => r.pSlower !== undefined && r.pSlower < (levels.at(-1) as number))).length}/${decisions.length}.`,
+  ];
 }
 
 function fmt(v: number): string {
   return `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)}%`;
+}
+
+/** The decisions of an earlier measurement, judged again from its round files. */
+async function rejudged(): Promise<Decision[]> {
+  const runs = join(outDir, 'runs');
+  const earlier = JSON.parse(await readFile(join(outDir, 'decisions.json'), 'utf8').catch(() => '[]')) as Array<{ seconds: number }>;
+  const dirs = (await readdir(runs)).filter((d) => /^d\d+$/.test(d)).sort();
+  const decisions: Decision[] = [];
+  for (const [index, dir] of dirs.entries()) {
+    const names = (await readdir(join(runs, dir))).filter((f) => /^[BAD]-\d+\.json$/.test(f)).sort();
+    const files = Object.fromEntries(['B', 'A', 'D'].map((side) => [side, names.filter((f) => f.startsWith(`${side}-`)).map((f) => join(runs, dir, f))]));
+    const counts = new Set(Object.values(files).map((f) => f.length));
+    // A decision stopped part-way has fewer files for some side (or none): not a decision.
+    if (counts.size !== 1 || counts.has(0)) {
+      process.stderr.write(`${join(runs, dir)}: not every side has every round, left out\n`);
+      continue;
+    }
+    decisions.push(await judge(index, earlier[index]?.seconds ?? 0, files));
+  }
+  return decisions;
+}
+
+if (o.rejudge) {
+  const again = await rejudged();
+  const summary = summarize(again, 'judged again from the round files (--rejudge)');
+  // Beside the measurement's own summary, which keeps what only the run knew (load, minutes).
+  await writeFile(join(outDir, 'summary-rejudged.md'), summary);
+  process.stdout.write(summary);
+  process.exit(0);
 }
 
 await mkdir(join(outDir, 'runs'), { recursive: true });

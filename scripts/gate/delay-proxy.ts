@@ -3,12 +3,19 @@ import type { Endpoint } from '../../src/runtime/endpoint.js';
 
 /**
  * A TCP proxy on 127.0.0.1 that makes the server behind it slower by a fixed fraction: for each
- * request (the first client bytes after a response) it times the server until its first reply
- * bytes, then holds those bytes for `slowdown` × that time before passing them on. So a 10%
- * slowdown is 10% more server time for every request of every workload, as a slower build of the
- * server would be, and it happens in the timed path: the harness measures it like any latency.
- * Results are never edited. With slowdown 0 it only forwards, so a baseline through the proxy
- * carries the same proxy cost as the slowed candidate.
+ * reply it times the server from the client's last bytes before it (the request, or its last
+ * part) until the first reply bytes, then holds those bytes for `slowdown` × that time before
+ * passing them on. So a 10% slowdown is 10% more server time for every request of every workload,
+ * as a slower build of the server would be, and it happens in the timed path: the harness measures
+ * it like any latency. Results are never edited. With slowdown 0 it only forwards, so a baseline
+ * through the proxy carries the same proxy cost as the slowed candidate.
+ *
+ * Why the last bytes and not the first after a reply: an HTTP/2 client (gRPC) sends frames of its
+ * own between requests (window updates) and may write a request in parts; timing from the first
+ * would count the client's idle time as the server's. Why other replies' holds are subtracted: a
+ * hold is a busy wait that stops this process, so a reply arriving meanwhile on another
+ * connection (Dify's hybrid sends its vector and full-text queries at once) would otherwise be
+ * charged that hold too, and held twice.
  */
 export interface DelayProxy {
   readonly port: number;
@@ -18,6 +25,9 @@ export interface DelayProxy {
 /** Longest hold for one reply: a stalled request must not turn into a stalled proxy. */
 const MAX_HOLD_NS = 1_000_000_000n;
 
+/** Every hold of every proxy in this process so far (they share its one thread). */
+let heldNs = 0n;
+
 export async function startDelayProxy(targetPort: number, slowdown: number, host = '127.0.0.1'): Promise<DelayProxy> {
   if (!(slowdown >= 0 && slowdown <= 1)) throw new Error(`delay proxy: slowdown must be in [0, 1], got ${slowdown}`);
   const sockets = new Set<Socket>();
@@ -26,23 +36,26 @@ export async function startDelayProxy(targetPort: number, slowdown: number, host
     sockets.add(client).add(upstream);
     client.setNoDelay(true);
     upstream.setNoDelay(true);
-    let requestStart: bigint | undefined;
+    /** When the client's last bytes before a reply came, and the process's holds by then. */
+    let request: { at: bigint; heldBefore: bigint } | undefined;
     client.on('data', (chunk) => {
-      requestStart ??= process.hrtime.bigint();
+      request = { at: process.hrtime.bigint(), heldBefore: heldNs };
       upstream.write(chunk);
     });
     upstream.on('data', (chunk) => {
-      if (requestStart !== undefined && slowdown > 0) {
+      if (request !== undefined && slowdown > 0) {
         const now = process.hrtime.bigint();
-        const hold = BigInt(Math.round(Number(now - requestStart) * slowdown));
+        const serverNs = now - request.at - (heldNs - request.heldBefore);
+        const hold = serverNs > 0n ? BigInt(Math.round(Number(serverNs) * slowdown)) : 0n;
         // A busy wait, not a timer: timers have millisecond granularity and a vector search here
         // takes well under one, so a timer would add far more than the fraction asked for.
         const until = now + (hold < MAX_HOLD_NS ? hold : MAX_HOLD_NS);
         while (process.hrtime.bigint() < until) {
           // spin
         }
+        heldNs += process.hrtime.bigint() - now;
       }
-      requestStart = undefined;
+      request = undefined;
       client.write(chunk);
     });
     closeTogether(client, upstream, sockets);

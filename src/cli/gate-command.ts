@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG } from '../bench/bench-config.js';
 import { loadCheckout, NotComparableError, thisCheckout } from '../bench/gate/gate-side.js';
 import { runGate } from '../bench/gate/run-gate.js';
 import { parseSkipList, type SkippableWorkload } from '../bench/skippable-workloads.js';
-import { DEFAULT_THRESHOLDS } from '../report/compare.js';
+import { DEFAULT_THRESHOLDS, type CompareThresholds } from '../report/compare.js';
 import { EXIT_NOT_COMPARABLE, runCompare } from '../report/compare-command.js';
 import { readDataset } from '../datasets/read-dataset.js';
 import type { ServerPlan } from '../runtime/start-server.js';
@@ -34,8 +34,14 @@ interface GateOptions {
 /** Where the gate's servers run: locally, at each recipe's default version, no memory limit. */
 export const GATE_PLAN: ServerPlan = { runtime: 'local', versions: new Map(), images: new Map(), memoryLimits: new Map() };
 
-/** The rounds the README's measured error rates are for (scripts/measure-gate.ts runs the same). */
-export const DEFAULT_GATE_ROUNDS = 8;
+/**
+ * The rounds and thresholds the README's measured error rates are for (scripts/measure-gate.ts
+ * runs the same). Alpha 0.01, not `bench compare`'s 0.05: alpha bounds the false alarms a gate
+ * raises on identical code by construction, and the gate's goal is at most 1%; 16 rounds give the
+ * t test across rounds the power at that alpha to catch a 10% slowdown (README "CI regression gate").
+ */
+export const DEFAULT_GATE_ROUNDS = 16;
+export const DEFAULT_GATE_THRESHOLDS: CompareThresholds = { ...DEFAULT_THRESHOLDS, alpha: 0.01 };
 
 /** `bench gate`: the CI regression gate in one process (README "CI regression gate"). */
 export function addGateCommand(program: Command): void {
@@ -48,14 +54,14 @@ export function addGateCommand(program: Command): void {
     .requiredOption('--baseline-root <dir>', 'the base checkout (npm ci done), whose adapters and search workloads are the baseline')
     .option('--stores <list>', 'stores to gate on, store:profile picks a profile', 'pgvector')
     .option('--dataset <dir>', 'dataset folder', 'datasets/linux-doc-mini')
-    .option('--rounds <n>', 'rounds: one timed pass of each side per workload each', positiveInt('--rounds'), DEFAULT_GATE_ROUNDS)
+    .option('--rounds <n>', "rounds: each sends every one of a workload's queries to each side in turn", positiveInt('--rounds'), DEFAULT_GATE_ROUNDS)
     .option('--out-dir <dir>', 'where base-NN.json, head-NN.json go', 'gate')
     .option('--k <list>', 'top-k values of the vector workload', intList('--k'), [4])
     .option('--warmup <n>', 'untimed queries before each timed pass', positiveInt('--warmup'), 5)
     .option('--skip <list>', 'search workloads to leave out (filtered-vector, full-text, dify-hybrid, native-hybrid)', parseSkipList('--skip'), [])
-    .option('--latency-threshold <fraction>', 'latency rise that counts', positiveNumber('--latency-threshold'), DEFAULT_THRESHOLDS.latency)
-    .option('--alpha <p>', 'significance level of the t test across rounds', positiveNumber('--alpha'), DEFAULT_THRESHOLDS.alpha)
-    .option('--quality-drop <delta>', 'recall / nDCG@10 drop that counts', positiveNumber('--quality-drop'), DEFAULT_THRESHOLDS.quality)
+    .option('--latency-threshold <fraction>', 'latency rise that counts', positiveNumber('--latency-threshold'), DEFAULT_GATE_THRESHOLDS.latency)
+    .option('--alpha <p>', 'significance level of the t test across rounds', positiveNumber('--alpha'), DEFAULT_GATE_THRESHOLDS.alpha)
+    .option('--quality-drop <delta>', 'recall / nDCG@10 drop that counts', positiveNumber('--quality-drop'), DEFAULT_GATE_THRESHOLDS.quality)
     .option('--smaller-is-better <file>', "write the head side's latencies as github-action-benchmark customSmallerIsBetter JSON")
     .option('--bigger-is-better <file>', 'write its quality as customBiggerIsBetter JSON')
     .option('--quiet', 'no progress output', false)

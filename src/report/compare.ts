@@ -32,6 +32,8 @@ export interface ComparisonRow {
   readonly current: number;
   readonly detail: string;
   readonly verdict: Verdict;
+  /** Latency judged across rounds: the one-sided p that current is slower, before Bonferroni. */
+  readonly pSlower?: number;
 }
 
 type Ok = Extract<SearchResult, { status: 'ok' }>;
@@ -116,7 +118,7 @@ function latencyRow(store: string, workload: string, before: readonly Ok[], afte
   if (shift.change > threshold && shift.pSlower < alpha) verdict = 'regression';
   if (shift.change < 1 / (1 + threshold) - 1 && shift.pFaster < alpha) verdict = 'improvement';
   const p = verdict === 'improvement' ? shift.pFaster : shift.pSlower;
-  return { ...base, detail: `${change} (p=${formatP(p)}, ${a.length} rounds)`, verdict };
+  return { ...base, detail: `${change} (p=${formatP(p)}, ${a.length} rounds)`, verdict, pSlower: shift.pSlower };
 }
 
 function failedRow(store: string, workload: string, detail: string): ComparisonRow {

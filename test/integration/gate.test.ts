@@ -8,6 +8,7 @@ import { runGate, type GateFiles } from '../../src/bench/gate/run-gate.js';
 import { silentProgress } from '../../src/bench/progress.js';
 import { readResults } from '../../src/bench/results/results-file.js';
 import { readDataset } from '../../src/datasets/read-dataset.js';
+import type { Dataset } from '../../src/datasets/dataset.js';
 import { runCompare } from '../../src/report/compare-command.js';
 import { DEFAULT_THRESHOLDS } from '../../src/report/compare.js';
 import { delayRoute, type DelayProxy } from '../../scripts/gate/delay-proxy.js';
@@ -25,10 +26,12 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 const DATASET = join(ROOT, 'datasets/linux-doc-mini');
 
 let dir: string;
+let dataset: Dataset;
 const proxies: DelayProxy[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'vdb-bench-gate-'));
+  dataset = await readDataset(DATASET);
 });
 
 afterAll(async () => {
@@ -63,6 +66,10 @@ describe('bench gate', () => {
         const vector = store?.workloads.vector?.[0];
         expect(vector?.status).toBe('ok');
         if (vector?.status === 'ok') expect(vector.recall).toBeGreaterThan(0.9);
+        // The sides took turns query by query; each round's pass holds every query of the workload.
+        expect(vector?.status === 'ok' && vector.latenciesMs.length).toBe(dataset.queries.length);
+        const filtered = store?.workloads.filteredVector;
+        expect(filtered?.status === 'ok' && filtered.queries).toBe(dataset.queries.filter((q) => q.document_ids).length);
         expect(store?.workloads.fullText?.status).toBe('ok');
         expect(store?.workloads.difyHybrid).toBeUndefined();
       }

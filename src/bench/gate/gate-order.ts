@@ -1,8 +1,9 @@
 /**
- * The order the sides run in round `round`: the list rotated by the round number. Two sides go
- * AB, BA, AB, ...; three go ABC, BCA, CAB. Every side runs first, middle and last equally often,
- * so a drift over the run (a server warming up, a neighbour starting) falls on every side alike
- * instead of always on whichever runs second.
+ * The order the sides take turn `round` in (the gate passes round + query number, so the order
+ * rotates query by query and round by round): the list rotated by that number. Two sides go AB,
+ * BA, AB, ...; three go ABC, BCA, CAB. Every side runs first, middle and last equally often, so a
+ * drift (a server warming up, a neighbour starting) falls on every side alike instead of always
+ * on whichever runs second.
  */
 export function roundOrder<T>(sides: readonly T[], round: number): T[] {
   const n = sides.length;

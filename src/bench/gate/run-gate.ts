@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { StoreSelection } from '../../adapters/registry.js';
 import type { Collection, StoreSession } from '../../adapters/store-adapter.js';
@@ -14,12 +15,13 @@ import type { InsertResult, Results, SearchResult, StoreResult } from '../result
 import { capabilitiesRecord, newStoreResult } from '../results/store-result.js';
 import type { SkippableWorkload } from '../skippable-workloads.js';
 import { timed } from '../timer.js';
-import { SEARCH_WORKLOADS, type SearchWorkload } from '../workers/search-tasks.js';
+import { SEARCH_WORKLOADS, workloadQueries, type SearchWorkload } from '../workers/search-tasks.js';
 import { runInsert } from '../workloads/insert.js';
 import { prepareGroundTruth } from '../workloads/search-workloads.js';
 import type { WorkloadContext } from '../workloads/workload-context.js';
 import { NotComparableError, type GateSide } from './gate-side.js';
 import { roundOrder } from './gate-order.js';
+import { mergeQueryAnswers, oneQueryView } from './query-lockstep.js';
 
 export interface GateRequest {
   /** The baseline first; `bench gate` runs [base, head], scripts/measure-gate.ts three sides. */
@@ -59,12 +61,15 @@ interface SideRun {
 /**
  * The CI gate's measurement (README "CI regression gate"). Per store, one server; every side
  * connects to it with its own adapter, builds its own collection with the same data, and then,
- * workload by workload, the sides take turns: round r runs one timed pass per side, in the order
- * roundOrder gives. A round's passes are seconds apart in one process, so the machine's state
- * (a neighbour, CPU placement, the server's caches) is common to them and cancels in the ratio
- * of their medians, which separate `bench run` processes minutes apart never allowed. Each
- * side's round r is written as a results file, so `bench compare --baseline base-*.json
- * --current head-*.json` judges it as it judges any interleaved rounds.
+ * workload by workload, after one untimed warm-up pass each, the sides take turns query by query:
+ * round r sends query 1 of every side (in the order roundOrder gives), then query 2, and so on, and
+ * puts each side's answers together into its pass of round r (query-lockstep.ts). Adjacent queries
+ * are milliseconds apart in one process against one server, so what moves latency for a while (a
+ * neighbour, the server's background work, CPU placement) falls on every side alike and cancels in
+ * the ratio of their medians; whole passes in turn still left a shift per pass, and separate
+ * `bench run` processes minutes apart far more. Each side's round r is written as a results file,
+ * so `bench compare --baseline base-*.json --current head-*.json` judges it as it judges any
+ * interleaved rounds.
  */
 export async function runGate(request: GateRequest): Promise<GateFiles> {
   const { sides, dataset, config, plan, rounds, progress } = request;
@@ -92,6 +97,8 @@ export async function runGate(request: GateRequest): Promise<GateFiles> {
       for (const [r, file] of (results.get(run.side.name) ?? []).entries()) file.stores.push(measured(run, r));
     }
   }
+  // Exact answers for the one-query datasets (query-lockstep.ts): not results, not kept.
+  await rm(join(request.outDir, '.ground-truth'), { recursive: true, force: true });
   for (const side of sides) {
     for (const [r, file] of (results.get(side.name) ?? []).entries()) {
       file.finishedAt = new Date().toISOString();
@@ -133,14 +140,35 @@ async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: S
       run.insert = await runInsert(run.ctx);
       if (run.insert.status !== 'ok') throw new Error(`${run.side.name}: insert ${run.insert.status}`);
     }
+    const views = new Map<number, Dataset>();
+    const view = (qi: number): Dataset => {
+      let one = views.get(qi);
+      if (!one) views.set(qi, (one = oneQueryView(dataset, qi, join(request.outDir, '.ground-truth'))));
+      return one;
+    };
     for (const workload of SEARCH_WORKLOADS) {
       const skip = SKIP_NAME[workload];
       if (skip && config.skip.includes(skip)) continue;
       phase = workload;
-      progress.log(`${label}: ${workload}, ${rounds} rounds`);
+      const queries = workloadQueries(dataset, workload);
+      progress.log(`${label}: ${workload}, ${rounds} rounds of ${queries.length} queries, the sides taking turns query by query`);
+      // Warm-up: one untimed pass of each side, as `bench run` warms up before it times.
+      for (const run of runs) await onePass(run, workload, server);
       for (let r = 0; r < rounds; r++) {
-        for (const run of roundOrder(runs, r)) {
-          passes.get(run.side.name)?.[r]?.set(workload, await onePass(run, workload, server));
+        const answers = new Map(runs.map((run) => [run.side.name, [] as SearchResult[][]]));
+        for (const [j, qi] of queries.entries()) {
+          // Rotated per query too, so no side is always first after another side's query.
+          for (const run of roundOrder(runs, r + j)) {
+            answers.get(run.side.name)?.push(await onePass(run, workload, server, view(qi)));
+          }
+        }
+        for (const run of runs) {
+          // No query for the workload (a dataset without filtered queries): the pass says so itself.
+          const pass =
+            queries.length > 0
+              ? mergeQueryAnswers(dataset, queries, answers.get(run.side.name) ?? [], config.warmupQueries + queries.length)
+              : await onePass(run, workload, server);
+          passes.get(run.side.name)?.[r]?.set(workload, pass);
         }
       }
     }
@@ -188,9 +216,11 @@ async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: S
  * round (`bench compare` calls a head failure where the base passed a regression), unless the
  * server hung or died: then nothing after it can be measured and the store ends.
  */
-async function onePass(run: SideRun, workload: SearchWorkload, server: RunningServer): Promise<SearchResult[]> {
+async function onePass(run: SideRun, workload: SearchWorkload, server: RunningServer, oneQuery?: Dataset): Promise<SearchResult[]> {
+  const ctx = run.ctx as WorkloadContext;
   try {
-    return await run.side.runSearchWorkload(run.ctx as WorkloadContext, workload);
+    // A one-query pass is timed with no warm-up of its own: the workload's warm-up pass ran before.
+    return await run.side.runSearchWorkload(oneQuery ? { ...ctx, dataset: oneQuery, config: { ...ctx.config, warmupQueries: 0 } } : ctx, workload);
   } catch (error) {
     if (error instanceof CallTimeoutError || (await exitAfterError(server))) throw error;
     return [{ status: 'failed', error: await describeFailure(server, error) }];

@@ -33,14 +33,19 @@ export async function runSearchWorkload(ctx: WorkloadContext, workload: SearchWo
   }
 }
 
+/** Query indices a workload times, as search-workloads.ts picks them (filtered: those with document_ids). */
+export function workloadQueries(dataset: Dataset, workload: SearchWorkload): number[] {
+  const all = dataset.queries.map((_, i) => i);
+  return workload === 'filteredVector' ? all.filter((i) => dataset.queries[i]?.document_ids) : all;
+}
+
 /**
  * The results of a workload on shard `shard`'s queries as merge parts: which dataset queries each
  * timed (the filtered workload times only queries that carry document_ids, as search-workloads.ts
  * picks them) and how many of those are judged.
  */
 export function asParts(full: Dataset, shard: Shard, workload: SearchWorkload, results: readonly SearchResult[]): SearchPart[] {
-  const mine = full.queries.map((_, i) => i).filter((i) => inShard(i, shard));
-  const timed = workload === 'filteredVector' ? mine.filter((i) => full.queries[i]?.document_ids) : mine;
+  const timed = workloadQueries(full, workload).filter((i) => inShard(i, shard));
   const judged = timed.filter((i) => (full.qrels.get(full.queries[i]?.id ?? '')?.size ?? 0) > 0).length;
   return results.map((result) => ({ result, queryIndices: timed, judged }));
 }

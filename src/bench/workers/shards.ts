@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { queriesView } from '../../datasets/queries-view.js';
 import type { Dataset } from '../../datasets/dataset.js';
 
 /**
@@ -29,15 +29,6 @@ export function shardClients(total: number, shard: Shard): number {
  */
 export function shardDataset(dataset: Dataset, shard: Shard): Dataset {
   if (shard.count === 1) return dataset;
-  const { dims } = dataset.manifest;
   const picked = dataset.queries.map((_, i) => i).filter((i) => inShard(i, shard));
-  const queryVectors = new Float32Array(picked.length * dims);
-  picked.forEach((qi, j) => queryVectors.set(dataset.queryVectors.subarray(qi * dims, (qi + 1) * dims), j * dims));
-  return {
-    ...dataset,
-    manifest: { ...dataset.manifest, queries: picked.length },
-    queries: picked.map((qi) => dataset.queries[qi]!),
-    queryVectors,
-    contentHash: createHash('sha256').update(`${dataset.contentHash} shard ${shard.index}/${shard.count}`).digest('hex'),
-  };
+  return queriesView(dataset, picked, `shard ${shard.index}/${shard.count}`);
 }
