@@ -57,7 +57,7 @@ export function addGateCommand(program: Command): void {
     .option('--rounds <n>', "rounds: each sends every one of a workload's queries to each side in turn", positiveInt('--rounds'), DEFAULT_GATE_ROUNDS)
     .option('--out-dir <dir>', 'where base-NN.json, head-NN.json go', 'gate')
     .option('--k <list>', 'top-k values of the vector workload', intList('--k'), [4])
-    .option('--warmup <n>', 'untimed queries before each timed pass', positiveInt('--warmup'), 5)
+    .option('--warmup <n>', "untimed queries that open each side's untimed warm-up pass of a workload", positiveInt('--warmup'), 5)
     .option('--skip <list>', 'search workloads to leave out (filtered-vector, full-text, dify-hybrid, native-hybrid)', parseSkipList('--skip'), [])
     .option('--latency-threshold <fraction>', 'latency rise that counts', positiveNumber('--latency-threshold'), DEFAULT_GATE_THRESHOLDS.latency)
     .option('--alpha <p>', 'significance level of the t test across rounds', positiveNumber('--alpha'), DEFAULT_GATE_THRESHOLDS.alpha)
