@@ -384,8 +384,8 @@ function environment(results: Results): string[] {
       : 'server not started';
     lines.push(`- ${columnName(s)}: ${server}`);
     if (s.memory) lines.push(`  - memory: ${s.memory.method}`);
-    if (s.harnessMemory) lines.push(`  - harness RSS peak by phase: ${harnessPeaks(s.harnessMemory)}`);
     else if (s.server?.memoryNotVisible !== undefined) lines.push(`  - memory: not visible (${s.server.memoryNotVisible})`);
+    if (s.harnessMemory) lines.push(`  - harness RSS peak by phase: ${harnessPeaks(s.harnessMemory)}`);
     for (const note of s.capabilities.notes) lines.push(`  - ${note}`);
     if (s.status === 'failed' && s.error) {
       lines.push(`  - **failed during ${s.error.phase}**: ${s.error.message.split('\n')[0]}`);

@@ -43,6 +43,9 @@ describe('renderMarkdown', () => {
     expect(resultsSchema.safeParse(withHarness).success).toBe(true);
     expect(renderMarkdown(withHarness).split('\n')).toContain('  - harness RSS peak by phase: idle 100 MiB, insert 3412 MiB, search 3390 MiB');
     expect(md).not.toContain('harness RSS peak by phase');
+    // Beside, not instead of, a server whose memory is not visible.
+    const hidden: Results = { ...withHarness, stores: [{ ...okStore, harnessMemory, memory: undefined, server: { ...okStore.server!, memoryNotVisible: 'no metrics' } }] };
+    expect(renderMarkdown(hidden)).toContain('  - memory: not visible (no metrics)\n  - harness RSS peak by phase: idle 100 MiB');
   });
 
   it('collapses a section no store supports into one line', () => {
