@@ -98,7 +98,7 @@ export async function runGate(request: GateRequest): Promise<GateFiles> {
     }
   }
   // Exact answers for the one-query datasets (query-lockstep.ts): not results, not kept.
-  await rm(join(request.outDir, '.ground-truth'), { recursive: true, force: true });
+  await rm(truthDir(request.outDir), { recursive: true, force: true });
   for (const side of sides) {
     for (const [r, file] of (results.get(side.name) ?? []).entries()) {
       file.finishedAt = new Date().toISOString();
@@ -140,12 +140,7 @@ async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: S
       run.insert = await runInsert(run.ctx);
       if (run.insert.status !== 'ok') throw new Error(`${run.side.name}: insert ${run.insert.status}`);
     }
-    const views = new Map<number, Dataset>();
-    const view = (qi: number): Dataset => {
-      let one = views.get(qi);
-      if (!one) views.set(qi, (one = oneQueryView(dataset, qi, join(request.outDir, '.ground-truth'))));
-      return one;
-    };
+    const views = dataset.queries.map((_, qi) => oneQueryView(dataset, qi, truthDir(request.outDir)));
     for (const workload of SEARCH_WORKLOADS) {
       const skip = SKIP_NAME[workload];
       if (skip && config.skip.includes(skip)) continue;
@@ -159,7 +154,7 @@ async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: S
         for (const [j, qi] of queries.entries()) {
           // Rotated per query too, so no side is always first after another side's query.
           for (const run of roundOrder(runs, r + j)) {
-            answers.get(run.side.name)?.push(await onePass(run, workload, server, view(qi)));
+            answers.get(run.side.name)?.push(await onePass(run, workload, server, views[qi]));
           }
         }
         for (const run of runs) {
@@ -225,6 +220,11 @@ async function onePass(run: SideRun, workload: SearchWorkload, server: RunningSe
     if (error instanceof CallTimeoutError || (await exitAfterError(server))) throw error;
     return [{ status: 'failed', error: await describeFailure(server, error) }];
   }
+}
+
+/** Where the one-query datasets' exact answers are cached during a gate run. */
+function truthDir(outDir: string): string {
+  return join(outDir, '.ground-truth');
 }
 
 /** A side's collection's removal bound: the call timeout, or its insert's time at scale. */
