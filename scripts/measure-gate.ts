@@ -8,7 +8,8 @@
  *    between client and server instead (scripts/gate/delay-proxy.ts), a slower server, whose share
  *    of a query's latency depends on the store.
  * Each decision is what `bench gate` does (src/bench/gate/run-gate.ts): one server, every side
- * its own collection, --rounds rounds in which the sides take turns query by query, then `bench
+ * its own collection, --rounds rounds in which the sides take turns query by query (each on a new
+ * connection every round), then `bench
  * compare` over the rounds. Here a decision runs three sides, B (baseline), A (identical) and D
  * (slowed), rotating their order query by query, so every decision yields one A/A verdict (B vs A)
  * and one detection verdict (B vs D).
@@ -19,6 +20,8 @@
  * Bounded: no decision starts that would end past --max-minutes. --rejudge judges the round files
  * of an earlier measurement again (this checkout's thresholds) into summary-rejudged.md, running nothing.
  * --load steady adds a process spinning one core for the whole measurement (a noisy neighbour).
+ * --skip leaves workloads out as `bench gate --skip` does: a cheap look at the others (pgvector's
+ * vector workloads take seconds a decision, its full text and Dify hybrid minutes).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
@@ -30,6 +33,7 @@ import { DEFAULT_CONFIG } from '../src/bench/bench-config.js';
 import { thisCheckout, type GateSide } from '../src/bench/gate/gate-side.js';
 import { runGate } from '../src/bench/gate/run-gate.js';
 import { silentProgress } from '../src/bench/progress.js';
+import { parseSkipList, type SkippableWorkload } from '../src/bench/skippable-workloads.js';
 import { readDataset } from '../src/datasets/read-dataset.js';
 import { compareRounds, type ComparisonRow } from '../src/report/compare.js';
 import { runCompare } from '../src/report/compare-command.js';
@@ -52,6 +56,7 @@ const o = new Command('measure-gate')
   .addOption(new Option('--load <kind>', 'another process loading the CPU').choices(['none', 'steady']).default('none'))
   .option('--max-minutes <m>', 'stop starting decisions after this', positiveNumber('--max-minutes'), 25)
   .option('--k <list>', 'k values of the short benchmark', intList('--k'), [4])
+  .option('--skip <list>', "search workloads to leave out, as bench gate's --skip", parseSkipList('--skip'), [])
   .option('--rejudge', "run nothing: judge the round files already in --out-dir/runs again (at this checkout's thresholds)", false)
   .requiredOption('--out-dir <dir>', 'where runs and the summary go')
   .parse()
@@ -65,6 +70,7 @@ const o = new Command('measure-gate')
     load: 'none' | 'steady';
     maxMinutes: number;
     k: number[];
+    skip: SkippableWorkload[];
     rejudge: boolean;
     outDir: string;
   }>();
@@ -135,7 +141,7 @@ async function decide(index: number): Promise<Decision> {
     stores: o.stores,
     plan: GATE_PLAN,
     dataset,
-    config: { ...DEFAULT_CONFIG, kValues: o.k, warmupQueries: 5, difyInsert: false },
+    config: { ...DEFAULT_CONFIG, kValues: o.k, warmupQueries: 5, skip: o.skip, difyInsert: false },
     rounds: o.rounds,
     outDir: join(outDir, 'runs', `d${String(index).padStart(2, '0')}`),
     progress: silentProgress,
@@ -206,7 +212,14 @@ function summarize(decisions: readonly Decision[], stoppedBy: string): string {
     );
   }
   lines.push('', 'Per workload: mean (min…max) change the gate computed over the decisions; A/A shows the noise left after interleaving.', '');
-  lines.push('| store | workload | A/A change | A/A flagged | slowed change | slowed flagged |', '| :-- | :-- | --: | --: | --: | --: |');
+  // With independent rounds, identical sides' t statistics spread as Student's t: an RMS of
+  // sqrt(df / (df − 2)) (1.07 at 16 rounds). More means a state that outlasts a round (or a
+  // decision), which the t test does not see: the p-values are then too small.
+  const calibrated = o.rounds > 3 ? Math.sqrt((o.rounds - 1) / (o.rounds - 3)) : Number.NaN;
+  lines.push(
+    `| store | workload | A/A change | A/A flagged | A/A t, RMS (${calibrated.toFixed(2)} if calibrated) | slowed change | slowed flagged |`,
+    '| :-- | :-- | --: | --: | --: | --: | --: |',
+  );
   const keyOf = (r: ComparisonRow): string => `${r.store}|${r.workload}`;
   const latency = (rows: readonly ComparisonRow[]) => rows.filter((r) => r.metric === 'p50 ms' && Number.isFinite(r.baseline));
   const keys = [...new Set(decisions.flatMap((d) => latency(d.aaRows).map(keyOf)))];
@@ -221,11 +234,16 @@ function summarize(decisions: readonly Decision[], stoppedBy: string): string {
     const [store, workload] = key.split('|');
     lines.push(
       `| ${store} | ${workload} | ${stat(aa.map((r) => r.current / r.baseline - 1))} | ${aa.filter((r) => r.verdict === 'regression').length}/${aa.length} | ` +
+        `${rms(aa.flatMap((r) => (r.t === undefined || !Number.isFinite(r.t) ? [] : [r.t])))} | ` +
         `${stat(det.map((r) => r.current / r.baseline - 1))} | ${det.filter((r) => r.verdict === 'regression').length}/${det.length} |`,
     );
   }
   lines.push('', ...calibration(decisions));
   return `${lines.join('\n')}\n`;
+}
+
+function rms(values: readonly number[]): string {
+  return values.length === 0 ? '–' : Math.sqrt(values.reduce((a, v) => a + v * v, 0) / values.length).toFixed(2);
 }
 
 /**

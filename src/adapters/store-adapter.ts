@@ -106,7 +106,12 @@ export interface StoreSession {
    * only from the version that has it). Usually the profile's own capabilities.
    */
   readonly capabilities: Capabilities;
-  /** Creates the store's collection/table/class for `spec` (as Dify would) and returns its handle. */
+  /**
+   * Creates the store's collection/table/class for `spec` (as Dify would) and returns its handle.
+   * Like Dify's create_collection it creates only what is absent: for a collection the server
+   * already holds, it returns a handle to it with its rows intact. That is how another session
+   * opens a collection (the gate gives each side a new connection every round).
+   */
   createCollection(spec: CollectionSpec): Promise<Collection>;
   /**
    * Whether the store already holds the collection `spec.name` maps to. The harness asks before

@@ -34,6 +34,8 @@ export interface ComparisonRow {
   readonly verdict: Verdict;
   /** Latency judged across rounds: the one-sided p that current is slower, before Bonferroni. */
   readonly pSlower?: number;
+  /** Its t statistic (rounds − 1 degrees of freedom): how far the mean log ratio is from 0 in standard errors. */
+  readonly t?: number;
 }
 
 type Ok = Extract<SearchResult, { status: 'ok' }>;
@@ -118,7 +120,7 @@ function latencyRow(store: string, workload: string, before: readonly Ok[], afte
   if (shift.change > threshold && shift.pSlower < alpha) verdict = 'regression';
   if (shift.change < 1 / (1 + threshold) - 1 && shift.pFaster < alpha) verdict = 'improvement';
   const p = verdict === 'improvement' ? shift.pFaster : shift.pSlower;
-  return { ...base, detail: `${change} (p=${formatP(p)}, ${a.length} rounds)`, verdict, pSlower: shift.pSlower };
+  return { ...base, detail: `${change} (p=${formatP(p)}, ${a.length} rounds)`, verdict, pSlower: shift.pSlower, ...(shift.t !== undefined ? { t: shift.t } : {}) };
 }
 
 function failedRow(store: string, workload: string, detail: string): ComparisonRow {

@@ -2,6 +2,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoreSelection } from '../../src/adapters/registry.js';
+import type { Collection, StoreAdapter, StoreSession } from '../../src/adapters/store-adapter.js';
 import { DEFAULT_CONFIG } from '../../src/bench/bench-config.js';
 import { thisCheckout, type GateSide } from '../../src/bench/gate/gate-side.js';
 import { runGate, type GateFiles } from '../../src/bench/gate/run-gate.js';
@@ -43,6 +45,48 @@ function slowed(name: string, slowdown: number): GateSide {
   return { ...thisCheckout(name), route: delayRoute(slowdown, proxies) };
 }
 
+/** This checkout as a side, counting its sessions and each session's vector searches. */
+function counted(name: string): { side: GateSide; vectorSearchesBySession: number[]; open: () => number } {
+  const own = thisCheckout(name);
+  const vectorSearchesBySession: number[] = [];
+  let open = 0;
+  const collectionOf = (inner: Collection, session: number): Collection =>
+    new Proxy(inner, {
+      get(target, prop) {
+        if (prop === 'searchVector') {
+          return (q: Parameters<Collection['searchVector']>[0]) => {
+            vectorSearchesBySession[session] = (vectorSearchesBySession[session] ?? 0) + 1;
+            return target.searchVector(q);
+          };
+        }
+        const value: unknown = Reflect.get(target, prop, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  const adapterOf = (inner: StoreAdapter): StoreAdapter => ({
+    async connect(endpoint) {
+      const session = await inner.connect(endpoint);
+      const index = vectorSearchesBySession.push(0) - 1;
+      open++;
+      const wrapped: StoreSession = {
+        info: session.info,
+        capabilities: session.capabilities,
+        createCollection: async (spec) => collectionOf(await session.createCollection(spec), index),
+        collectionExists: (n) => session.collectionExists(n),
+        removeCollection: (n) => session.removeCollection(n),
+        close: async () => {
+          open--;
+          await session.close();
+        },
+      };
+      return wrapped;
+    },
+  });
+  const selectStores = (list: string): StoreSelection[] =>
+    own.selectStores(list).map((s) => ({ ...s, profile: { ...s.profile, createAdapter: () => adapterOf(s.profile.createAdapter()) } }));
+  return { side: { ...own, selectStores }, vectorSearchesBySession, open: () => open };
+}
+
 describe('bench gate', () => {
   it('runs the base checkout and this one in rounds against one server and compares them (CLI, as CI runs it)', async () => {
     const out = join(dir, 'cli');
@@ -73,6 +117,27 @@ describe('bench gate', () => {
         expect(store?.workloads.fullText?.status).toBe('ok');
         expect(store?.workloads.difyHybrid).toBeUndefined();
       }
+    }
+  }, 360_000);
+
+  it('gives every side a connection of its own each round, and closes them all', async () => {
+    const base = counted('base');
+    const head = counted('head');
+    await runGate({
+      sides: [base.side, head.side],
+      stores: 'pgvector',
+      plan: LOCAL_PLAN,
+      dataset,
+      config: { ...DEFAULT_CONFIG, kValues: [4], warmupQueries: 5, skip: ['filtered-vector', 'dify-hybrid', 'native-hybrid'], difyInsert: false },
+      rounds: 2,
+      outDir: join(dir, 'connections'),
+      progress: silentProgress,
+    });
+    const perRound = dataset.queries.length + 1; // the new connection's untimed first query, then every query
+    for (const side of [base, head]) {
+      // Session 0 inserted and ran the warm-up passes; then one per round of vector, one per round of full text.
+      expect(side.vectorSearchesBySession.slice(1)).toEqual([perRound, perRound, 0, 0]);
+      expect(side.open()).toBe(0);
     }
   }, 360_000);
 

@@ -94,6 +94,9 @@ describe('compareRounds', () => {
       ['recall', 'unchanged', '+0.000'],
     ]);
     expect(rows[0]?.baseline).toBeCloseTo(Math.cbrt(1 * 1.2 * 0.9), 12);
+    // The row carries the test's statistic and one-sided p (scripts/measure-gate.ts checks their calibration).
+    expect(rows[0]?.t).toBeCloseTo(13.7233735, 6);
+    expect(rows[0]?.pSlower).toBeCloseTo(0.00263394, 7);
   });
 
   it('does not flag a run-to-run shift that the other rounds do not repeat', () => {

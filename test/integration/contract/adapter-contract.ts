@@ -181,6 +181,19 @@ export function describeAdapterContract(selection: StoreSelection, server: () =>
       });
     }
 
+    it('opens an existing collection from another session: createCollection keeps its rows', async () => {
+      await withCollection('reopen', async () => {
+        const other = await profile.createAdapter().connect(server().endpoint);
+        try {
+          const same = await other.createCollection({ name: `${prefix}_reopen`, dims: 8, metric: 'cosine' });
+          expect(await same.count()).toBe(DOCS.length);
+          expect(idsOf(await same.searchVector({ vector: vector(17), k: 5 }))).toEqual(NEAREST_TO_17);
+        } finally {
+          await other.close();
+        }
+      });
+    });
+
     it('drops the collection: created again under the same name, it is empty', async () => {
       const session = await open();
       const spec = { name: `${prefix}_drop`, dims: 8, metric: 'cosine' as const };
