@@ -54,7 +54,7 @@ export function addGateCommand(program: Command): void {
     .requiredOption('--baseline-root <dir>', 'the base checkout (npm ci done), whose adapters and search workloads are the baseline')
     .option('--stores <list>', 'stores to gate on, store:profile picks a profile', 'pgvector')
     .option('--dataset <dir>', 'dataset folder', 'datasets/linux-doc-mini')
-    .option('--rounds <n>', "rounds: each sends every one of a workload's queries to each side in turn", positiveInt('--rounds'), DEFAULT_GATE_ROUNDS)
+    .option('--rounds <n>', "rounds: each sends every one of a workload's queries to each side in turn, each side on a new connection", positiveInt('--rounds'), DEFAULT_GATE_ROUNDS)
     .option('--out-dir <dir>', 'where base-NN.json, head-NN.json go', 'gate')
     .option('--k <list>', 'top-k values of the vector workload', intList('--k'), [4])
     .option('--warmup <n>', "untimed queries that open each side's untimed warm-up pass of a workload", positiveInt('--warmup'), 5)

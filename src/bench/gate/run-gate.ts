@@ -70,11 +70,12 @@ interface SideRun {
  * connects to it with its own adapter, builds its own collection with the same data, and then,
  * workload by workload, after one untimed warm-up pass each, the sides take turns query by query:
  * round r sends query 1 of every side (in the order roundOrder gives), then query 2, and so on, and
- * puts each side's answers together into its pass of round r (query-lockstep.ts). Every round, each
- * side searches through a connection of its own opened for that round (freshConnection). Adjacent queries
- * are milliseconds apart in one process against one server, so what moves latency for a while (a
- * neighbour, the server's background work, CPU placement) falls on every side alike and cancels in
- * the ratio of their medians; whole passes in turn still left a shift per pass, and separate
+ * puts each side's answers together into its pass of round r (query-lockstep.ts). Every round,
+ * each side searches through a connection of its own opened for that round (freshConnection).
+ * Adjacent queries are milliseconds apart in one process against one server, so what moves latency
+ * for a while (a neighbour, the server's background work) falls on every side alike and cancels in
+ * the ratio of their medians, and what belongs to one side's connection is drawn anew each round;
+ * whole passes in turn still left a shift per pass, and separate
  * `bench run` processes minutes apart far more. Each side's round r is written as a results file,
  * so `bench compare --baseline base-*.json --current head-*.json` judges it as it judges any
  * interleaved rounds.
@@ -229,7 +230,7 @@ async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: S
  * collection, opened by createCollection (as Dify's, it creates only what is absent: the contract
  * suite holds every adapter to it). Why: a session carries server state of its own that can last
  * for minutes, and one side's state is not another's. Measured on pgvector: its backend process
- * ran about 8% faster while the scheduler kept it on the harness's core, and it stayed there for
+ * answered about 9% faster while the scheduler kept it on the harness's core, and it stayed there for
  * several rounds; once, the baseline's backend did so in 10 of 16 rounds, and identical sides
  * were judged 16% apart. The rounds of a comparison must be independent draws of such state, so
  * each round draws it anew. The session that created the collection stays open to remove it.
@@ -239,6 +240,7 @@ async function freshConnection(run: SideRun, seconds: number, phase: () => strin
   if (!endpoint || !spec || !ctx) throw new Error(`${run.side.name}: no collection to reconnect to`);
   const previous = run.roundSession;
   run.roundSession = undefined;
+  // A close that fails leaves nothing to measure or clean up (the collection is the first session's).
   if (previous) await withCallTimeout(previous.close(), seconds, phase()).catch(() => undefined);
   const session = (run.roundSession = await withCallTimeout(run.selection.profile.createAdapter().connect(endpoint), seconds, phase()));
   const opened = await withCallTimeout(session.createCollection(spec), seconds, phase());
