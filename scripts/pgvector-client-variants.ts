@@ -13,6 +13,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { pgvectorStore } from '../src/adapters/pgvector/index.js';
 import { tableName, vectorSearchStatement } from '../src/adapters/pgvector/pgvector-sql.js';
+import { queryRows } from '../src/adapters/pgvector/pgvector-rows-query.js';
+import { VECTOR_ROW } from '../src/adapters/pgvector/pgvector-vector-query.js';
 import { VectorEncodingCache, vectorBinary, vectorLiteral } from '../src/adapters/pgvector/pgvector-vector-param.js';
 import { selftestData } from '../src/bench/selftest/selftest-data.js';
 import { startLocalServer } from '../src/runtime/local-runtime.js';
@@ -61,6 +63,7 @@ try {
     ['binary cached, unnamed', () => { const s = vectorSearchStatement(table, 'cosine', cache.get(query()), K, undefined); return pool.query(s.text, s.values); }],
     ['binary cached, prepared (named)', () => pool.query({ ...named, values: [cache.get(query())] })],
     ['binary cached, prepared, rows as arrays', () => pool.query({ ...named, values: [cache.get(query())], rowMode: 'array' })],
+    ['binary cached, prepared, rows read by queryRows', () => queryRows(pool, { ...named, values: [cache.get(query())] }, VECTOR_ROW)],
   ];
   for (const [, run] of variants) for (let i = 0; i < 200; i++) await run(); // warm-up: JIT, plans, statements
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Metric, VectorQuery } from '../store-adapter.js';
+import { queryRows, type RowShape } from './pgvector-rows-query.js';
 import { vectorSearchStatement } from './pgvector-sql.js';
 import { VectorEncodingCache, vectorBinary } from './pgvector-vector-param.js';
 
@@ -12,6 +13,20 @@ export interface VectorRow {
 }
 
 /**
+ * Dify's three columns decoded as node-postgres decodes their types (jsonb: JSON.parse, float8:
+ * a JS number, SQL NULL: null), into an object of one fixed shape.
+ */
+export const VECTOR_ROW: RowShape<VectorRow> = {
+  columns: ['meta', 'text', 'distance'],
+  decode: ([meta, text, distance]) =>
+    ({
+      meta: meta == null ? null : JSON.parse(meta),
+      text: text ?? null,
+      distance: distance == null ? null : Number(distance),
+    }) as VectorRow,
+};
+
+/**
  * How the adapter sends Dify's vector query. The SQL text and what the server compares are
  * Dify's (pgvector-sql.ts); only the client's cost changes:
  * - the query vector goes as pgvector's binary input (no number → text → number round trip),
@@ -20,7 +35,9 @@ export interface VectorRow {
  *   does not depend on the vector (an HNSW index scan ordered by distance, as for Dify's literal
  *   query), so PostgreSQL's cached generic plan is the plan Dify's query gets. A query with a
  *   document_id filter stays unnamed: PostgreSQL then plans it with the filter's values each
- *   time, as it plans Dify's literal IN list (a generic plan could choose another scan).
+ *   time, as it plans Dify's literal IN list (a generic plan could choose another scan);
+ * - the rows are read by queryRows (pgvector-rows-query.ts) in VECTOR_ROW's shape: the same
+ *   messages to the server and the same values as node-postgres's Query, without its Result.
  * One per collection handle: the statement names and the cache live and die with it.
  */
 export class PgvectorVectorQuery {
@@ -36,10 +53,9 @@ export class PgvectorVectorQuery {
   async rows(db: pg.Pool | pg.Client, q: VectorQuery): Promise<VectorRow[]> {
     const vector = this.vectors.get(q.vector);
     if (q.documentIds) {
-      const s = vectorSearchStatement(this.table, this.metric, vector, q.k, q.documentIds);
-      return (await db.query<VectorRow>(s.text, s.values)).rows;
+      return queryRows<VectorRow>(db, vectorSearchStatement(this.table, this.metric, vector, q.k, q.documentIds), VECTOR_ROW);
     }
-    return (await db.query<VectorRow>({ ...this.statement(q.k), values: [vector] })).rows;
+    return queryRows(db, { ...this.statement(q.k), values: [vector] }, VECTOR_ROW);
   }
 
   /** The prepared top-k statement; named by a hash of its text, so one name never means two texts. */
