@@ -53,7 +53,7 @@ export class PgvectorVectorQuery {
   async rows(db: pg.Pool | pg.Client, q: VectorQuery): Promise<VectorRow[]> {
     const vector = this.vectors.get(q.vector);
     if (q.documentIds) {
-      return queryRows<VectorRow>(db, vectorSearchStatement(this.table, this.metric, vector, q.k, q.documentIds), VECTOR_ROW);
+      return queryRows(db, vectorSearchStatement(this.table, this.metric, vector, q.k, q.documentIds), VECTOR_ROW);
     }
     return queryRows(db, { ...this.statement(q.k), values: [vector] }, VECTOR_ROW);
   }
