@@ -9,9 +9,9 @@
  *    of a query's latency depends on the store.
  * Each decision is what `bench gate` does (src/bench/gate/run-gate.ts): one server, every side
  * its own collection, --rounds rounds in which the sides take turns query by query (each on a new
- * connection every round), then `bench compare` over the rounds. Here a decision runs three sides, B (baseline), A (identical) and D
- * (slowed), rotating their order query by query, so every decision yields one A/A verdict (B vs A)
- * and one detection verdict (B vs D).
+ * connection every round), then `bench compare` over the rounds. Here a decision runs three
+ * sides, B (baseline), A (identical) and D (slowed), rotating their order query by query, so every
+ * decision yields one A/A verdict (B vs A) and one detection verdict (B vs D).
  *
  *   npx tsx scripts/measure-gate.ts --stores pgvector --dataset datasets/linux-doc-mini \
  *     --rounds 16 --pairs 20 --slowdown 0.1 --load none --max-minutes 60 --out-dir .vdb-bench/gate-measure/none

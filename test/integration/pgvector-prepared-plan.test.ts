@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { pgvectorStore } from '../../src/adapters/pgvector/index.js';
 import { tableName, vectorSearchStatement } from '../../src/adapters/pgvector/pgvector-sql.js';
 import { vectorLiteral } from '../../src/adapters/pgvector/pgvector-vector-param.js';
-import type { Collection, StoreSession } from '../../src/adapters/store-adapter.js';
+import type { Collection } from '../../src/adapters/store-adapter.js';
 import { selftestData } from '../../src/bench/selftest/selftest-data.js';
-import { startLocalServer } from '../../src/runtime/local-runtime.js';
-import type { RunningServer } from '../../src/runtime/running-server.js';
+import { startPgvectorTable, type PgvectorTable } from './fixtures/pgvector-table.js';
 
 /**
  * The adapter prepares Dify's unfiltered vector query once per connection, so after five runs
@@ -15,30 +13,23 @@ import type { RunningServer } from '../../src/runtime/running-server.js';
  * the binary, prepared path are the literal query's, row for row.
  */
 const DIMS = 32;
-let server: RunningServer;
-let session: StoreSession;
+let pgvector: PgvectorTable;
 let collection: Collection;
 let client: pg.Client;
 const data = selftestData(3000, DIMS, 5);
 const table = tableName('plan_check');
 
 beforeAll(async () => {
-  if (!pgvectorStore.local) throw new Error('pgvector has no local recipe');
-  server = await startLocalServer('pgvector', pgvectorStore.local);
-  const adapter = pgvectorStore.profiles.dify?.createAdapter();
-  if (!adapter) throw new Error('pgvector has no dify profile');
-  session = await adapter.connect(server.endpoint);
-  collection = await session.createCollection({ name: 'plan_check', dims: DIMS, metric: 'cosine' });
-  await collection.insert(data.docs);
-  client = new pg.Client({ host: server.endpoint.host, port: server.endpoint.ports.postgres, user: 'postgres', database: 'postgres' });
+  pgvector = await startPgvectorTable({ name: 'plan_check', dims: DIMS, metric: 'cosine' }, data.docs);
+  collection = pgvector.collection;
+  client = new pg.Client(pgvector.connection);
   await client.connect();
   await client.query('ANALYZE ' + table);
 });
 
 afterAll(async () => {
   await client?.end();
-  await session?.close();
-  await server?.stop();
+  await pgvector?.stop();
 });
 
 const planOf = (rows: Array<{ 'QUERY PLAN': string }>): string => rows.map((r) => r['QUERY PLAN']).join('\n');

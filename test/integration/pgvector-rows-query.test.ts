@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { pgvectorStore } from '../../src/adapters/pgvector/index.js';
 import { queryRows, type RowShape } from '../../src/adapters/pgvector/pgvector-rows-query.js';
 import { tableName, vectorSearchStatement } from '../../src/adapters/pgvector/pgvector-sql.js';
 import { vectorBinary } from '../../src/adapters/pgvector/pgvector-vector-param.js';
 import { VECTOR_ROW } from '../../src/adapters/pgvector/pgvector-vector-query.js';
-import type { StoreSession } from '../../src/adapters/store-adapter.js';
 import { selftestData } from '../../src/bench/selftest/selftest-data.js';
-import { startLocalServer } from '../../src/runtime/local-runtime.js';
-import type { RunningServer } from '../../src/runtime/running-server.js';
+import { startPgvectorTable, type PgvectorTable } from './fixtures/pgvector-table.js';
 
 /**
  * queryRows reads a search's rows without node-postgres's Query: on a real server the vector
@@ -16,33 +13,24 @@ import type { RunningServer } from '../../src/runtime/running-server.js';
  * pool usable.
  */
 const DIMS = 16;
-let server: RunningServer;
-let session: StoreSession;
+let pgvector: PgvectorTable;
 let pool: pg.Pool;
 let client: pg.Client;
 const data = selftestData(500, DIMS, 9);
 const table = tableName('rows_query');
 
 beforeAll(async () => {
-  if (!pgvectorStore.local) throw new Error('pgvector has no local recipe');
-  server = await startLocalServer('pgvector', pgvectorStore.local);
-  const adapter = pgvectorStore.profiles.dify?.createAdapter();
-  if (!adapter) throw new Error('pgvector has no dify profile');
-  session = await adapter.connect(server.endpoint);
-  const collection = await session.createCollection({ name: 'rows_query', dims: DIMS, metric: 'cosine' });
-  await collection.insert(data.docs);
-  const connection = { host: server.endpoint.host, port: server.endpoint.ports.postgres, user: 'postgres', database: 'postgres' };
-  pool = new pg.Pool({ ...connection, max: 1 });
+  pgvector = await startPgvectorTable({ name: 'rows_query', dims: DIMS, metric: 'cosine' }, data.docs);
+  pool = new pg.Pool({ ...pgvector.connection, max: 1 });
   pool.on('error', () => undefined);
-  client = new pg.Client(connection);
+  client = new pg.Client(pgvector.connection);
   await client.connect();
 });
 
 afterAll(async () => {
   await client?.end();
   await pool?.end();
-  await session?.close();
-  await server?.stop();
+  await pgvector?.stop();
 });
 
 const vector = (i: number): Buffer => vectorBinary(data.docs[i]?.vector ?? data.query);
