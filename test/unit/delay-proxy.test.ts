@@ -1,14 +1,19 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDelayProxy, type DelayProxy } from '../../scripts/gate/delay-proxy.js';
+import { afterAtLeast, msSince } from './fixtures/at-least.js';
 
-/** A server that answers each message, after `answerMs`, with the message reversed. */
+// Lower bounds below are exact (the stand-in servers answer after at least their time by hrtime,
+// the clock the proxy and these tests use). The upper bounds only tell a right hold from a wrong
+// one, with the wrong one a whole QUERY_MS or more away: never speed targets.
+
+/** A server that answers each message, after at least `ANSWER_MS`, with the message reversed. */
 let server: Server;
 let port = 0;
 const ANSWER_MS = 20;
 
 beforeAll(async () => {
-  server = createServer((s) => s.on('data', (d) => setTimeout(() => s.write(Buffer.from([...d].reverse())), ANSWER_MS)));
+  server = createServer((s) => s.on('data', (d) => void afterAtLeast(ANSWER_MS).then(() => s.write(Buffer.from([...d].reverse())))));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   port = (server.address() as { port: number }).port;
 });
@@ -25,7 +30,7 @@ async function roundTrip(target: number, message: string): Promise<{ reply: stri
     socket.once('data', (d) => r(d.toString()));
     socket.write(message);
   });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const ms = msSince(t0);
   socket.destroy();
   return { reply, ms };
 }
@@ -59,12 +64,12 @@ describe('delay proxy (the slowdown measure-gate injects between client and serv
 });
 
 describe('delay proxy: what counts as server time', () => {
-  /** Answers only messages that start with "Q", after 100 ms; other bytes (like HTTP/2 window updates) get no answer. */
-  const QUERY_MS = 100;
+  /** Answers only messages that start with "Q", after QUERY_MS; other bytes (like HTTP/2 window updates) get no answer. */
+  const QUERY_MS = 200;
   let queries: Server;
   let proxy: DelayProxy;
   beforeAll(async () => {
-    queries = createServer((s) => s.on('data', (d) => d.toString().startsWith('Q') && setTimeout(() => s.write(`A${d.toString().slice(1)}`), QUERY_MS)));
+    queries = createServer((s) => s.on('data', (d) => d.toString().startsWith('Q') && void afterAtLeast(QUERY_MS).then(() => s.write(`A${d.toString().slice(1)}`))));
     await new Promise<void>((r) => queries.listen(0, '127.0.0.1', () => r()));
     proxy = await startDelayProxy((queries.address() as { port: number }).port, 1);
   });
@@ -84,18 +89,20 @@ describe('delay proxy: what counts as server time', () => {
       socket.once('data', () => r());
       socket.write('Q1');
     });
-    return Number(process.hrtime.bigint() - t0) / 1e6;
+    return msSince(t0);
   }
 
   it("times from the client's last bytes before the reply, not from bytes the client sent while idle", async () => {
     const socket = await open();
     socket.write('w'); // no answer, as a window update gets none
-    await new Promise((r) => setTimeout(r, 400));
+    const idleMs = 2 * QUERY_MS;
+    await new Promise((r) => setTimeout(r, idleMs));
     const ms = await ask(socket, process.hrtime.bigint());
     socket.destroy();
-    // Server 100 ms, held 1 × 100 ms: 200 ms. Timed from the idle "w" it would hold 500 ms (600 ms in all).
+    // Server QUERY_MS, held 1 × that: 2 × QUERY_MS. Timed from the idle "w", the hold would be
+    // idleMs + QUERY_MS: 4 × QUERY_MS in all. The bound is halfway.
     expect(ms).toBeGreaterThanOrEqual(2 * QUERY_MS);
-    expect(ms).toBeLessThan(400);
+    expect(ms).toBeLessThan(3 * QUERY_MS);
   });
 
   it("does not charge a reply with another connection's hold (two queries sent at once)", async () => {
@@ -104,11 +111,11 @@ describe('delay proxy: what counts as server time', () => {
     const [first, second] = (await Promise.all([ask(a, t0), ask(b, t0)])).sort((x, y) => x - y);
     a.destroy();
     b.destroy();
-    // Both answered at 100 ms; the first held 100 ms (to 200), the second waited that out and is
-    // held its own 100 ms (to 300). Charged the first's hold as its own server time, it would be
-    // held 200 ms (to 400).
+    // Both answered at QUERY_MS (Q); the first held Q (to 2Q), the second waited that out (the
+    // hold is a busy wait) and is held its own Q (to 3Q). Charged the first's hold as its own
+    // server time, it would be held 2Q (to 4Q). The bound is halfway.
     expect(first).toBeGreaterThanOrEqual(2 * QUERY_MS);
     expect(second).toBeGreaterThanOrEqual(3 * QUERY_MS);
-    expect(second).toBeLessThan(370);
+    expect(second).toBeLessThan(3.5 * QUERY_MS);
   });
 });
