@@ -29,17 +29,17 @@ import {
  * the database as chromadb's HttpClient constructor does. Weaviate: every retrieval first asks the
  * shared client is_ready(), over its warm connections. OceanBase: every retrieval is a new MySQL
  * connection carrying ObVecClient's setup statements, closed when it answers. Qdrant: every
- * retrieval is a new client, and so a new TCP connection, sending only the search (the connection
- * then idles out instead of closing: see the last test). Proxies in
+ * retrieval is a new client, and so a new TCP connection, sending only the search, closed when the
+ * retrieval ends (see the last test). Proxies in
  * front of the servers (fixtures/recording-proxy.ts) record the requests, commands and connections.
  */
 const DOCS = fruitChunks();
 const SEARCHES = 12;
 const ids = (hits: readonly { id: string }[]): string[] => hits.map((h) => h.id);
 
-/** Polls `read` until it returns `want` or 10 s pass (a backend's exit is reported just after its socket closes). */
-async function settlesAt(read: () => Promise<number>, want: number): Promise<number> {
-  const deadline = Date.now() + 10_000;
+/** Polls `read` until it returns `want` or `withinMs` pass (a backend's exit is reported just after its socket closes). */
+async function settlesAt(read: () => Promise<number>, want: number, withinMs = 10_000): Promise<number> {
+  const deadline = Date.now() + withinMs;
   let value = await read();
   while (value !== want && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
@@ -428,8 +428,12 @@ describe('qdrant: the Dify client path builds a new client, so a new connection,
     return { answer, requests: [...proxy.seen], newConnections: proxy.accepted() - before };
   };
 
-  it('pooled: the session client sends the search alone, over its warm connection', async () => {
+  it('pooled: the session client sends the search alone, over its warm connections', async () => {
     const pooled = retrievalPath(collection, 'pooled');
+    // Two searches warm the read pool: undici's pool marks a connection free a moment after its
+    // answer ends, so a search sent at once takes the pool's other connection, and serial
+    // searches alternate between two keep-alive connections (neither new after these).
+    await pooled.searchVector(VECTOR_QUERY);
     await pooled.searchVector(VECTOR_QUERY);
     for (let i = 0; i < SEARCHES; i++) {
       const vectorSearch = await trafficOf(() => pooled.searchVector(VECTOR_QUERY));
@@ -455,16 +459,20 @@ describe('qdrant: the Dify client path builds a new client, so a new connection,
     }
   });
 
-  // Where the hook differs from Dify: Python drops the Vector after the search and, with it, the
-  // httpx client and its connection; @qdrant/js-client-rest has no close, so the retrieval's
-  // connection stays open until the keep-alive timeout ends it (a few seconds).
-  it("dify: a retrieval's connection outlives it and idles out (Dify's dropped client closes it)", async () => {
+  // Python drops the Vector after the search and, with it, the httpx client and its connection.
+  // The retrieval's read pool is closed when the retrieval ends, so its connection is gone at
+  // once, where a pooled connection stays open for its keep-alive time (seconds).
+  it("dify: a retrieval's connection closes when the retrieval ends (as Dify's dropped client's); a pooled one stays open", async () => {
     const dify = retrievalPath(collection, 'dify');
-    // Earlier connections, the session's included, idle out first: then this one is the only one.
+    // Earlier connections, the session's included, idle out first: then the counts below are this test's.
     expect(await settlesAt(async () => proxy.open(), 0)).toBe(0);
+    const before = proxy.accepted();
     await dify.searchVector(VECTOR_QUERY);
+    expect(proxy.accepted() - before).toBe(1);
+    // 300 ms: the proxy sees the close a moment after the pool's close resolves; keep-alive would keep it for seconds.
+    expect(await settlesAt(async () => proxy.open(), 0, 300)).toBe(0);
+    await collection.searchVector(VECTOR_QUERY);
     await new Promise((r) => setTimeout(r, 500));
     expect(proxy.open()).toBe(1);
-    expect(await settlesAt(async () => proxy.open(), 0)).toBe(0);
   });
 });

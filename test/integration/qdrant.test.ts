@@ -95,7 +95,7 @@ describe.each(VERSIONS)('qdrant %s (local)', (version) => {
 
   it('reports the server version, the client, and capabilities for this version', () => {
     expect(dify.info.version).toBe(version);
-    expect(String(dify.info.settings.client)).toMatch(/@qdrant\/js-client-rest 1\.\d+\.\d+, compatibility check off/);
+    expect(String(dify.info.settings.client)).toMatch(/^REST: searches, scrolls and queries by undici.s request .*@qdrant\/js-client-rest 1\.\d+\.\d+ \(compatibility check off\)$/);
     expect(dify.capabilities).toMatchObject({ fullText: true, fullTextRanked: false, nativeHybrid: false });
     expect(native.capabilities.nativeHybrid).toBe(hasQueryApi(version));
     expect(native.capabilities.fullTextRanked).toBe(true);

@@ -1,4 +1,5 @@
 import { QdrantClient } from '@qdrant/js-client-rest';
+import { QdrantReads, type ReadsTarget } from './qdrant-reads.js';
 import { z } from 'zod';
 import type {
   Capabilities,
@@ -39,25 +40,29 @@ export class QdrantAdapter implements StoreAdapter {
     if (port === undefined) throw new Error('qdrant: endpoint has no "http" port');
     const secure = endpoint.access !== undefined && endpoint.access.tls !== 'off';
     const key = endpoint.access?.secret;
-    // One client config from the endpoint (scheme, API key): the session's client and Dify's
-    // per-retrieval clients (newClient) reach the server the same way.
-    const newClient = (): QdrantClient =>
-      new QdrantClient({
-        url: `${secure ? 'https' : 'http'}://${endpoint.host}:${port}`,
-        ...(key ? { apiKey: key.reveal() } : {}),
-        checkCompatibility: false,
-        timeout: TIMEOUT_MS,
-        // Uncompressed answers. Node's fetch asks for "gzip, deflate" (as Dify's httpx does), and
-        // Qdrant's compressed answers then stall Node's client for ~40 ms on many requests, which
-        // Python's does not see (scripts/measure-qdrant-client.ts; CLIENT_STALL in index.ts).
-        headers: { 'accept-encoding': 'identity' },
-      });
-    const client = newClient();
+    // One target from the endpoint (scheme, API key): the session's REST client, its read pool and
+    // Dify's per-retrieval read pools (newReads) reach the server the same way.
+    const target: ReadsTarget = {
+      origin: `${secure ? 'https' : 'http'}://${endpoint.host}:${port}`,
+      ...(key ? { apiKey: key.reveal() } : {}),
+      timeoutMs: TIMEOUT_MS,
+    };
+    const client = new QdrantClient({
+      url: target.origin,
+      ...(target.apiKey ? { apiKey: target.apiKey } : {}),
+      checkCompatibility: false,
+      timeout: TIMEOUT_MS,
+      // Uncompressed answers. Node's fetch asks for "gzip, deflate" (as Dify's httpx does), and
+      // Qdrant's compressed answers then stall Node's client for ~40 ms on many requests, which
+      // Python's does not see (scripts/measure-qdrant-client.ts; CLIENT_STALL in index.ts).
+      headers: { 'accept-encoding': 'identity' },
+    });
+    const newReads = (): QdrantReads => new QdrantReads(target);
     const parsed = VersionInfo.safeParse(await client.versionInfo());
     if (!parsed.success) throw new Error(`qdrant: GET / on port ${port} is not Qdrant's version info: ${parsed.error.message}`);
     const version = parsed.data.version;
     const features = qdrantFeatures(version);
-    return new QdrantSession(client, newClient, this.config, features, {
+    return new QdrantSession(client, newReads(), newReads, this.config, features, {
       version,
       settings: settingsOf(this.config, features),
     }, capabilitiesOn(this.capabilities, this.config, version, features));
@@ -67,7 +72,8 @@ export class QdrantAdapter implements StoreAdapter {
 class QdrantSession implements StoreSession {
   constructor(
     private readonly client: QdrantClient,
-    private readonly newClient: () => QdrantClient,
+    private readonly reads: QdrantReads,
+    private readonly newReads: () => QdrantReads,
     private readonly config: QdrantConfig,
     private readonly features: QdrantFeatures,
     readonly info: StoreInfo,
@@ -77,13 +83,13 @@ class QdrantSession implements StoreSession {
   async createCollection(spec: CollectionSpec): Promise<Collection> {
     const name = qdrantCollectionName(spec.name);
     await ensureCollection(this.client, name, spec, this.config, this.features);
-    return new QdrantCollection(this.client, this.config, {
+    return new QdrantCollection(this.client, this.reads, this.config, {
       name,
       datasetId: datasetId(spec.name),
       hybrid: this.capabilities.nativeHybrid,
       // Dify's collection is always Cosine; native follows the metric, and Euclid scores are distances.
       negateScore: this.config.distance === 'fromMetric' && spec.metric === 'l2',
-      newClient: this.newClient,
+      newReads: this.newReads,
     });
   }
 
@@ -97,8 +103,10 @@ class QdrantSession implements StoreSession {
     if (await this.collectionExists(name)) await this.client.deleteCollection(qdrantCollectionName(name));
   }
 
-  /** The REST client holds no connection of its own to close (Node's fetch pool idles out). */
-  async close(): Promise<void> {}
+  /** Closes the read pool; the REST client has no close (its fetch pool idles out). */
+  close(): Promise<void> {
+    return this.reads.close();
+  }
 }
 
 /**
@@ -124,8 +132,8 @@ function capabilitiesOn(caps: Capabilities, config: QdrantConfig, version: strin
 function settingsOf(c: QdrantConfig, f: QdrantFeatures): StoreInfo['settings'] {
   const hnsw = Object.entries(c.hnsw).map(([k, v]) => `${k}=${String(v)}`).join(' ');
   const common = {
-    client: `REST (@qdrant/js-client-rest ${qdrantClientVersion()}, compatibility check off)`,
-    difyClient: 'a new QdrantClient per retrieval (qdrant-client 1.9.0 sends nothing from its constructor)',
+    client: `REST: searches, scrolls and queries by undici's request on a keep-alive pool (qdrant-reads.ts), the rest by @qdrant/js-client-rest ${qdrantClientVersion()} (compatibility check off)`,
+    difyClient: 'a new read pool per retrieval, closed when it ends (Dify: a new QdrantClient; qdrant-client 1.9.0 sends nothing from its constructor)',
     collectionName: 'Vector_index_<UUIDv5 of the run collection name>_Node',
     pointIds: 'doc_id if it is a UUID, else UUIDv5(doc_id); doc_id kept in metadata.doc_id',
     payload: 'page_content, metadata {doc_id, doc_hash, document_id, dataset_id, dataset keys}' + (c.groupId ? ', group_id' : ''),

@@ -12,6 +12,7 @@ import type {
 import { DENSE_VECTOR_NAME, DIFY_MAX_KEYWORDS, SPARSE_VECTOR_NAME, type QdrantConfig } from './qdrant-config.js';
 import { pointId } from './qdrant-names.js';
 import { CONTENT_KEY, DOC_ID_KEY, DOCUMENT_ID_KEY, GROUP_KEY, hitOf, qdrantPayload } from './qdrant-payload.js';
+import type { QdrantReads } from './qdrant-reads.js';
 import { documentSparseVector, querySparseVector } from './qdrant-sparse.js';
 
 type Filter = Schemas['Filter'];
@@ -28,8 +29,8 @@ export interface CollectionSetup {
   readonly hybrid: boolean;
   /** Qdrant answers Euclid as a distance (lower is better); the harness's score is higher-is-better. */
   readonly negateScore: boolean;
-  /** A new client to the same server, as Dify builds one per retrieval (openRetrievalClient). */
-  readonly newClient: () => QdrantClient;
+  /** A new connection pool for reads to the same server, as Dify builds a client per retrieval (openRetrievalClient). */
+  readonly newReads: () => QdrantReads;
 }
 
 /**
@@ -43,8 +44,13 @@ export class QdrantCollection implements Collection {
   /** Present only when the server has the Query API and the profile uses it (see session capabilities). */
   readonly searchHybrid?: (q: HybridQuery) => Promise<Hit[]>;
 
+  /**
+   * `client` (the official REST client) writes, counts and deletes; `reads` sends the searches a
+   * workload times (qdrant-reads.ts says why they are not sent through the client).
+   */
   constructor(
     private readonly client: QdrantClient,
+    private readonly reads: QdrantReads,
     private readonly config: QdrantConfig,
     private readonly setup: CollectionSetup,
   ) {
@@ -57,21 +63,20 @@ export class QdrantCollection implements Collection {
    * dify_vdb_qdrant/qdrant_vector.py) calls `qdrant_client.QdrantClient(url=...)` for every Vector.
    * qdrant-client 1.9.0 (Dify's pin) sends nothing from its constructor (the version check came
    * in 1.12) and Dify's search checks nothing first, so the cost is the new client alone: a new
-   * httpx client in Python, whose first request opens a new TCP connection. Here likewise: each
-   * @qdrant/js-client-rest client makes its own undici Agent (createDispatcher), so a retrieval's
-   * first request opens a new connection (test/integration/client-path.test.ts counts one per
-   * retrieval). One difference: Dify's connection closes when the dropped Vector's client is
-   * collected, while this client has no close, so its connection idles out after the keep-alive
-   * timeout (seconds) and, under load, idle connections to the server accumulate meanwhile.
+   * httpx client in Python, whose first request opens a new TCP connection, closed when the
+   * dropped Vector's client is collected. Here likewise: a retrieval searches through a new read
+   * pool, so its first request opens a new connection, and closing the retrieval closes it
+   * (test/integration/client-path.test.ts counts one per retrieval). Writes never go through it.
    */
   async openRetrievalClient(): Promise<RetrievalClient> {
-    const fresh = new QdrantCollection(this.setup.newClient(), this.config, this.setup);
+    const reads = this.setup.newReads();
+    const fresh = new QdrantCollection(this.client, reads, this.config, this.setup);
     const { searchFullText, searchHybrid } = fresh;
     return {
       searchVector: (q) => fresh.searchVector(q),
       ...(searchFullText ? { searchFullText: searchFullText.bind(fresh) } : {}),
       ...(searchHybrid ? { searchHybrid } : {}),
-      close: async () => {},
+      close: () => reads.close(),
     };
   }
 
@@ -118,7 +123,7 @@ export class QdrantCollection implements Collection {
     if (threshold !== undefined && threshold >= 1) return [];
     const filter = this.baseFilter(q.documentIds);
     const vector = Array.from(q.vector);
-    const found = await this.client.search(this.name, {
+    const found = await this.reads.post(this.name, 'search', {
       vector: this.config.profile === 'native' ? { name: DENSE_VECTOR_NAME, vector } : vector,
       limit: q.k,
       with_payload: true,
@@ -187,7 +192,7 @@ export class QdrantCollection implements Collection {
     const seen = new Set<string | number>();
     const hits: Hit[] = [];
     for (const keyword of keywords) {
-      const { points } = await this.client.scroll(this.name, {
+      const { points } = await this.reads.post(this.name, 'scroll', {
         filter: must([...base, { key: CONTENT_KEY, match: { text: keyword } }]),
         limit: q.k,
         with_payload: true,
@@ -208,7 +213,7 @@ export class QdrantCollection implements Collection {
     const sparse = querySparseVector(q.text);
     if (sparse.indices.length === 0) return [];
     const filter = this.baseFilter(q.documentIds);
-    const found = await this.client.search(this.name, {
+    const found = await this.reads.post(this.name, 'search', {
       vector: { name: SPARSE_VECTOR_NAME, vector: sparse },
       limit: q.k,
       with_payload: [CONTENT_KEY, 'metadata'],
@@ -233,7 +238,7 @@ export class QdrantCollection implements Collection {
     if (sparse.indices.length > 0) {
       prefetch.push({ query: sparse, using: SPARSE_VECTOR_NAME, limit, ...(filter ? { filter } : {}) });
     }
-    const answer = await this.client.query(this.name, {
+    const answer = await this.reads.post(this.name, 'query', {
       prefetch,
       query: { fusion: 'rrf' },
       limit: q.k,

@@ -20,7 +20,7 @@ export function qdrantAnswerIds(exchanges: readonly RecordedExchange[]): string[
 
 /**
  * Qdrant's selftest: the reference replays the adapter's POST /collections/{name}/points/search
- * (@qdrant/js-client-rest over Node's fetch; Dify's filter on group_id, limit k, payload and
+ * (the adapter's read pool, undici's request; Dify's filter on group_id, limit k, payload and
  * vectors, score_threshold 0, Accept-Encoding identity) with undici on the REST port.
  */
 export const qdrantSelftest = replaySelftestProbe({
