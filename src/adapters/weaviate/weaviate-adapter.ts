@@ -103,7 +103,11 @@ class WeaviateSession implements StoreSession {
   }
 
   async close(): Promise<void> {
-    await this.driver.close();
+    try {
+      await this.driver.close();
+    } finally {
+      await this.rest.close();
+    }
   }
 }
 
