@@ -27,10 +27,11 @@ export interface ReadsTarget {
  * sent with undici's `request` over a keep-alive pool instead of through @qdrant/js-client-rest,
  * which sends them with Node's fetch. The server is asked the same: the same method, path and
  * JSON body the client builds for these calls, the same Accept-Encoding: identity, the same API
- * key header. What changes is the client's own cost: fetch (WHATWG Headers, streams and Response
- * objects per request) took about 2 ms of CPU per search here against 0.8 ms for undici's request
- * of the same bytes (Qdrant 1.8.3, linux-doc-mini, k=4 with vectors, 2026-12-07), which made a
- * fast store's latency largely the harness's (issue #12). Everything else (schema, upserts,
+ * key header. What changes is the client's own cost: a search by the REST client (its middleware
+ * over fetch, whose WHATWG Headers, streams and Response objects come per request) took 1.8 ms
+ * of client CPU here, the same search by undici's request 0.8 ms (Qdrant 1.8.3, linux-doc-mini,
+ * k=4 with vectors, 2026-12-07, scripts/measure-qdrant-client.ts), which made a fast store's
+ * latency largely the harness's (issue #12). Everything else (schema, upserts,
  * counts, deletes) stays on the official client.
  *
  * The pool is what the REST client's own undici Agent is per origin (25 connections, 10 s
