@@ -25,6 +25,7 @@ import { docBatches } from '../src/bench/workloads/doc-batches.js';
 import { readDataset } from '../src/datasets/read-dataset.js';
 import { positiveInt } from '../src/cli/parse-options.js';
 import { LatencyRecorder } from '../src/bench/metrics/latency-recorder.js';
+import { startCpuMeter } from '../src/bench/metrics/client-cpu.js';
 import { storeServer } from '../src/runtime/start-server.js';
 import { ExchangeRecorder } from '../src/runtime/replay/exchange-recorder.js';
 import { startHttp1RecordingProxy } from '../src/runtime/replay/http1-recording-proxy.js';
@@ -70,15 +71,15 @@ async function timedLoop(label: string, send: () => Promise<string | undefined>)
   for (let i = 0; i < o.warmup; i++) await send();
   const latency = new LatencyRecorder();
   let encoding: string | undefined;
-  const cpu = process.cpuUsage();
+  const cpu = startCpuMeter();
+  const passStart = performance.now();
   for (let i = 0; i < o.queries; i++) {
     const t0 = performance.now();
     encoding = await send();
     latency.recordMs(performance.now() - t0);
   }
-  const { user, system } = process.cpuUsage(cpu);
+  const cpuUs = cpu.stop(o.queries, (performance.now() - passStart) / 1000).perRequestUs.toFixed(0);
   const s = latency.summary();
-  const cpuUs = ((user + system) / o.queries).toFixed(0);
   process.stdout.write(`| ${label} | ${encoding ?? 'none'} | ${s.p50Ms.toFixed(2)} | ${s.p99Ms.toFixed(2)} | ${s.meanMs.toFixed(2)} | ${cpuUs} |\n`);
 }
 

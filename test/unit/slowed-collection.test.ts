@@ -8,10 +8,10 @@ type Answers = Map<string, { called: bigint; answered: bigint }>;
 
 /** A collection whose searches answer after at least `ms` by hrtime, each with a hit of its own id; nothing else is called. */
 function answeringAfter(ms: number, answers: Answers = new Map()): Collection {
+  let calls = 0;
   const after = async (): Promise<Hit[]> => {
-    const id = `call-${answers.size + 1}`;
+    const id = `call-${++calls}`;
     const called = process.hrtime.bigint();
-    answers.set(id, { called, answered: called });
     await afterAtLeast(ms);
     answers.set(id, { called, answered: process.hrtime.bigint() });
     return [{ id, score: 1 }];

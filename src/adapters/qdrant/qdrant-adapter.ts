@@ -62,7 +62,7 @@ export class QdrantAdapter implements StoreAdapter {
     if (!parsed.success) throw new Error(`qdrant: GET / on port ${port} is not Qdrant's version info: ${parsed.error.message}`);
     const version = parsed.data.version;
     const features = qdrantFeatures(version);
-    return new QdrantSession(client, newReads(), newReads, this.config, features, {
+    return new QdrantSession(client, newReads, this.config, features, {
       version,
       settings: settingsOf(this.config, features),
     }, capabilitiesOn(this.capabilities, this.config, version, features));
@@ -70,15 +70,19 @@ export class QdrantAdapter implements StoreAdapter {
 }
 
 class QdrantSession implements StoreSession {
+  /** The session's own read pool (searches of collections it creates). */
+  private readonly reads: QdrantReads;
+
   constructor(
     private readonly client: QdrantClient,
-    private readonly reads: QdrantReads,
     private readonly newReads: () => QdrantReads,
     private readonly config: QdrantConfig,
     private readonly features: QdrantFeatures,
     readonly info: StoreInfo,
     readonly capabilities: Capabilities,
-  ) {}
+  ) {
+    this.reads = newReads();
+  }
 
   async createCollection(spec: CollectionSpec): Promise<Collection> {
     const name = qdrantCollectionName(spec.name);

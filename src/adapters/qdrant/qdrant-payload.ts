@@ -64,6 +64,6 @@ export function hitOf(point: AnsweredPoint, score: number | undefined, collectio
   };
 }
 
-function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+export function isRecord(value: unknown): value is Readonly<Record<string, unknown>> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
 import { Pool } from 'undici';
 import type { Schemas } from '@qdrant/js-client-rest';
+import { isRecord } from './qdrant-payload.js';
 
 /** The read requests a retrieval sends, by the path segment after /collections/{name}/points/. */
 interface ReadAnswers {
@@ -75,7 +76,7 @@ export class QdrantReads {
     }
     const result = resultOf(JSON.parse(text) as unknown);
     // The shape the callers read (an array of points, or {points: [...]}); each point's payload is checked by hitOf.
-    const shaped = operation === 'search' ? Array.isArray(result) : isObject(result) && Array.isArray(result.points);
+    const shaped = operation === 'search' ? Array.isArray(result) : isRecord(result) && Array.isArray(result.points);
     if (!shaped) throw new Error(`qdrant: POST ${path} answered 200 without the points it asks for: ${text.slice(0, 200)}`);
     return result as ReadAnswers[O];
   }
@@ -90,8 +91,8 @@ export class QdrantReads {
 function serverError(text: string): string {
   try {
     const parsed: unknown = JSON.parse(text);
-    const status = isObject(parsed) ? parsed.status : undefined;
-    if (isObject(status) && status.error !== undefined) return String(status.error);
+    const status = isRecord(parsed) ? parsed.status : undefined;
+    if (isRecord(status) && status.error !== undefined) return String(status.error);
   } catch {
     // not JSON: fall through
   }
@@ -99,9 +100,5 @@ function serverError(text: string): string {
 }
 
 function resultOf(answer: unknown): unknown {
-  return isObject(answer) ? answer.result : undefined;
-}
-
-function isObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return isRecord(answer) ? answer.result : undefined;
 }
