@@ -40,6 +40,7 @@ import { intList, positiveInt, positiveNumber } from '../src/cli/parse-options.j
 import { DEFAULT_GATE_ROUNDS, DEFAULT_GATE_THRESHOLDS, GATE_PLAN } from '../src/cli/gate-command.js';
 import { delayRoute, type DelayProxy } from './gate/delay-proxy.js';
 import { slowedCollection } from './gate/slowed-collection.js';
+import { modelledAaRate } from './gate/aa-rate-model.js';
 
 const o = new Command('measure-gate')
   .option('--stores <list>', 'stores to gate on', 'pgvector')
@@ -177,6 +178,12 @@ async function judge(index: number, seconds: number, files: Record<string, strin
   return { index, seconds, rounds: B.length, aaExit: aa.exitCode, detectionExit: det.exitCode, flagged, aaRows, detectionRows, failedRuns };
 }
 
+/** How long the decisions took, from the measurement's decisions.json; rounds copied from several measurements have none. */
+function measuredMinutes(decisions: readonly Decision[]): string {
+  const seconds = decisions.reduce((a, d) => a + d.seconds, 0);
+  return seconds > 0 ? `the measurement itself took ${(seconds / 60).toFixed(1)} min` : 'no decisions.json here: how long they took is in each measurement\'s own summary';
+}
+
 function thresholds(): string {
   return `${(DEFAULT_GATE_THRESHOLDS.latency * 100).toFixed(0)}% and alpha ${DEFAULT_GATE_THRESHOLDS.alpha}`;
 }
@@ -190,7 +197,7 @@ function summarize(decisions: readonly Decision[], stoppedBy: string): string {
     '',
     o.rejudge
       ? `Decisions: ${decisions.length}, judged again from their round files (--rejudge), ${decisions[0]?.rounds ?? 0} rounds each, ` +
-        `thresholds: ${thresholds()}; the measurement itself took ${(decisions.reduce((a, d) => a + d.seconds, 0) / 60).toFixed(1)} min.`
+        `thresholds: ${thresholds()}; ${measuredMinutes(decisions)}.`
       : `Decisions: ${decisions.length} (asked ${o.pairs}; ${stoppedBy}), ${o.rounds} rounds each (bench gate: one process, one server), ` +
         `injected slowdown ${(o.slowdown * 100).toFixed(0)}% of ${o.inject === 'client' ? "each search's own time (client)" : 'server time (proxy)'}, load: ${o.load}, thresholds: ${thresholds()}, ` +
         `${((Date.now() - started) / 60000).toFixed(1)} min, round files with a failed store: ${decisions.reduce((a, d) => a + d.failedRuns, 0)}; ` +
@@ -216,9 +223,10 @@ function summarize(decisions: readonly Decision[], stoppedBy: string): string {
   // decision), which the t test does not see: the p-values are then too small.
   const calibrated = o.rounds > 3 ? Math.sqrt((o.rounds - 1) / (o.rounds - 3)) : Number.NaN;
   lines.push(
-    `| store | workload | A/A change | A/A flagged | A/A t, RMS (${calibrated.toFixed(2)} if calibrated) | slowed change | slowed flagged |`,
-    '| :-- | :-- | --: | --: | --: | --: | --: |',
+    `| store | workload | A/A change | A/A flagged | A/A t, RMS (${calibrated.toFixed(2)} if calibrated) | A/A decision means: SD (rounds predict) | A/A rate, modelled | slowed change | slowed flagged |`,
+    '| :-- | :-- | --: | --: | --: | --: | --: | --: | --: |',
   );
+  const judged = judgedWorkloads(decisions);
   const keyOf = (r: ComparisonRow): string => `${r.store}|${r.workload}`;
   const latency = (rows: readonly ComparisonRow[]) => rows.filter((r) => r.metric === 'p50 ms' && Number.isFinite(r.baseline));
   const keys = [...new Set(decisions.flatMap((d) => latency(d.aaRows).map(keyOf)))];
@@ -233,12 +241,34 @@ function summarize(decisions: readonly Decision[], stoppedBy: string): string {
     const [store, workload] = key.split('|');
     lines.push(
       `| ${store} | ${workload} | ${stat(aa.map((r) => r.current / r.baseline - 1))} | ${aa.filter((r) => r.verdict === 'regression').length}/${aa.length} | ` +
-        `${rms(aa.flatMap((r) => (r.t === undefined || !Number.isFinite(r.t) ? [] : [r.t])))} | ` +
+        `${rms(aa.flatMap((r) => (r.t === undefined || !Number.isFinite(r.t) ? [] : [r.t])))} | ${spread(aa, judged.get(store ?? '') ?? 1, decisions[0]?.rounds ?? o.rounds)} | ` +
         `${stat(det.map((r) => r.current / r.baseline - 1))} | ${det.filter((r) => r.verdict === 'regression').length}/${det.length} |`,
     );
   }
   lines.push('', ...calibration(decisions));
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * How the A/A decisions' mean log ratios spread (root mean square about 0) against what their rounds
+ * predict (each decision's standard error, |mean / t|), and the false-alarm rate that spread implies
+ * (scripts/gate/aa-rate-model.ts): more spread than predicted is a state lasting a whole decision.
+ */
+function spread(aa: readonly ComparisonRow[], workloads: number, rounds: number): string {
+  const usable = aa.filter((r) => r.t !== undefined && Number.isFinite(r.t) && r.t !== 0 && r.current > 0 && r.baseline > 0);
+  if (usable.length < 2) return '– | –';
+  const means = usable.map((r) => Math.log(r.current / r.baseline));
+  const errors = usable.map((r, i) => Math.abs((means[i] as number) / (r.t as number)));
+  const decisionSd = Math.sqrt(means.reduce((a, m) => a + m * m, 0) / means.length);
+  const predicted = Math.sqrt(errors.reduce((a, e) => a + e * e, 0) / errors.length);
+  const rate = modelledAaRate({
+    rounds,
+    roundSd: predicted * Math.sqrt(rounds),
+    decisionSd,
+    floorLog: Math.log(1 + DEFAULT_GATE_THRESHOLDS.latency),
+    level: DEFAULT_GATE_THRESHOLDS.alpha / workloads,
+  });
+  return `${decisionSd.toFixed(3)} (${predicted.toFixed(3)}) | ${(rate * 100).toFixed(1)}%`;
 }
 
 function rms(values: readonly number[]): string {
@@ -254,9 +284,7 @@ function calibration(decisions: readonly Decision[]): string[] {
   const ps = decisions.flatMap((d) => d.aaRows.flatMap((r) => (r.pSlower === undefined ? [] : [r.pSlower])));
   if (ps.length === 0) return [];
   // The last level is the one a workload is judged at: alpha over the store's workloads (Bonferroni).
-  const judged = new Map<string, Set<string>>();
-  for (const r of decisions.flatMap((d) => d.aaRows)) if (r.pSlower !== undefined) judged.set(r.store, (judged.get(r.store) ?? new Set()).add(r.workload));
-  const workloads = Math.max(1, ...[...judged.values()].map((w) => w.size));
+  const workloads = Math.max(1, ...judgedWorkloads(decisions).values());
   const levels = [0.5, 0.25, 0.1, 0.05, 0.01, DEFAULT_GATE_THRESHOLDS.alpha / workloads];
   const share = (level: number) => `${ps.filter((p) => p < level).length}/${ps.length} (${((ps.filter((p) => p < level).length / ps.length) * 100).toFixed(0)}%)`;
   return [
@@ -271,6 +299,13 @@ function calibration(decisions: readonly Decision[]): string[] {
     `A/A decisions with a workload below ${Number((levels.at(-1) as number).toPrecision(2))} (false alarms but for the floor): ` +
       `${decisions.filter((d) => d.aaRows.some((r) => r.pSlower !== undefined && r.pSlower < (levels.at(-1) as number))).length}/${decisions.length}.`,
   ];
+}
+
+/** Per store, how many workloads its latency is judged on: alpha is split over them (Bonferroni). */
+function judgedWorkloads(decisions: readonly Decision[]): Map<string, number> {
+  const judged = new Map<string, Set<string>>();
+  for (const r of decisions.flatMap((d) => d.aaRows)) if (r.pSlower !== undefined) judged.set(r.store, (judged.get(r.store) ?? new Set()).add(r.workload));
+  return new Map([...judged].map(([store, workloads]) => [store, workloads.size]));
 }
 
 function fmt(v: number): string {

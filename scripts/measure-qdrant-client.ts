@@ -12,7 +12,6 @@
  */
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { gunzipSync, inflateSync, brotliDecompressSync } from 'node:zlib';
 import { Command } from 'commander';
@@ -24,11 +23,10 @@ import { row } from '../src/datasets/dataset.js';
 import { docBatches } from '../src/bench/workloads/doc-batches.js';
 import { readDataset } from '../src/datasets/read-dataset.js';
 import { positiveInt } from '../src/cli/parse-options.js';
-import { LatencyRecorder } from '../src/bench/metrics/latency-recorder.js';
-import { startCpuMeter } from '../src/bench/metrics/client-cpu.js';
 import { storeServer } from '../src/runtime/start-server.js';
 import { ExchangeRecorder } from '../src/runtime/replay/exchange-recorder.js';
 import { startHttp1RecordingProxy } from '../src/runtime/replay/http1-recording-proxy.js';
+import { timeSerially } from './serial-timing.js';
 
 const o = new Command('measure-qdrant-client')
   .option('--version <v>', 'Qdrant server version (installed by scripts/install-qdrant.sh)')
@@ -68,19 +66,10 @@ function decode(body: Buffer, encoding: string | undefined): Buffer {
 }
 
 async function timedLoop(label: string, send: () => Promise<string | undefined>): Promise<void> {
-  for (let i = 0; i < o.warmup; i++) await send();
-  const latency = new LatencyRecorder();
-  let encoding: string | undefined;
-  const cpu = startCpuMeter();
-  const passStart = performance.now();
-  for (let i = 0; i < o.queries; i++) {
-    const t0 = performance.now();
-    encoding = await send();
-    latency.recordMs(performance.now() - t0);
-  }
-  const cpuUs = cpu.stop(o.queries, (performance.now() - passStart) / 1000).perRequestUs.toFixed(0);
-  const s = latency.summary();
-  process.stdout.write(`| ${label} | ${encoding ?? 'none'} | ${s.p50Ms.toFixed(2)} | ${s.p99Ms.toFixed(2)} | ${s.meanMs.toFixed(2)} | ${cpuUs} |\n`);
+  const { latency: s, cpu, last: encoding } = await timeSerially(send, o.warmup, o.queries);
+  process.stdout.write(
+    `| ${label} | ${encoding ?? 'none'} | ${s.p50Ms.toFixed(2)} | ${s.p99Ms.toFixed(2)} | ${s.meanMs.toFixed(2)} | ${cpu.perRequestUs.toFixed(0)} |\n`,
+  );
 }
 
 const dataset = await readDataset(resolve(o.dataset));

@@ -11,9 +11,9 @@ import { Command } from 'commander';
 import { selectProfile } from '../src/adapters/registry.js';
 import { weaviateStore } from '../src/adapters/weaviate/index.js';
 import { WeaviateRest } from '../src/adapters/weaviate/weaviate-rest.js';
-import { startCpuMeter } from '../src/bench/metrics/client-cpu.js';
 import { positiveInt } from '../src/cli/parse-options.js';
 import { storeServer } from '../src/runtime/start-server.js';
+import { timeSerially } from './serial-timing.js';
 
 const o = new Command('measure-weaviate-rest')
   .option('--requests <n>', 'timed requests per client and round', positiveInt('--requests'), 3000)
@@ -22,13 +22,8 @@ const o = new Command('measure-weaviate-rest')
   .opts<{ requests: number; rounds: number }>();
 
 async function timedLoop(label: string, once: () => Promise<unknown>): Promise<void> {
-  for (let i = 0; i < Math.ceil(o.requests / 10); i++) await once();
-  const cpu = startCpuMeter();
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < o.requests; i++) await once();
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const { perRequestUs } = cpu.stop(o.requests, seconds);
-  process.stdout.write(`| ${label} | ${((seconds / o.requests) * 1e6).toFixed(0)} | ${perRequestUs.toFixed(0)} |\n`);
+  const { wallSeconds, cpu } = await timeSerially(once, Math.ceil(o.requests / 10), o.requests);
+  process.stdout.write(`| ${label} | ${((wallSeconds / o.requests) * 1e6).toFixed(0)} | ${cpu.perRequestUs.toFixed(0)} |\n`);
 }
 
 const server = await storeServer({ runtime: 'local', versions: new Map(), images: new Map(), memoryLimits: new Map() }, weaviateStore).start();
