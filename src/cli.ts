@@ -97,10 +97,12 @@ async function prepare(o: ServerOptions, kind: string) {
     images: parseImages(o.image, o.runtime),
     memoryLimits: parseMemoryLimits(o.memoryLimit, byteSize('--memory-limit')),
   };
-  await assertInstalled(stores, plan);
   const progress = terminalProgress(o.quiet);
   progress.log(`reading dataset ${o.dataset}`);
+  // The user's input is checked before the machine: a bad --dataset is named the same way
+  // whether or not the stores are installed yet.
   const dataset = await readDataset(resolve(o.dataset));
+  await assertInstalled(stores, plan);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
   const names = stores.map((s) => s.definition.name).join('-');
   const resultsFile = resolve(o.out ?? join('results', `${stamp}-${kind}${names}.json`));
@@ -147,6 +149,7 @@ withServerOptions(program.command('run'), '')
   .option('--shard <i/N>', 'one shard of a multi-host run: only queries i mod N and its share of clients (`bench report merge` joins shards)', parseShard('--shard'))
   .addOption(memoryLimitOption())
   .action(async (o: RunOptions) => {
+    if (o.shard && o.workers > 1) throw new Error('--shard and --workers: a shard runs in one process; run more shards instead');
     const { stores, plan, progress, dataset, resultsFile } = await prepare(o, '');
     const config: BenchConfig = {
       ...DEFAULT_CONFIG,
@@ -165,7 +168,6 @@ withServerOptions(program.command('run'), '')
       workers: o.workers,
       ...(o.shard ? { shard: o.shard } : {}),
     };
-    if (o.shard && o.workers > 1) throw new Error('--shard and --workers: a shard runs in one process; run more shards instead');
     await finish(await runBenchmark({ stores, plan, dataset, config, resultsFile, progress }), resultsFile, progress);
   });
 
