@@ -45,8 +45,8 @@ function slowed(name: string, slowdown: number): GateSide {
   return { ...thisCheckout(name), route: delayRoute(slowdown, proxies) };
 }
 
-/** This checkout as a side, counting its sessions and each session's vector searches. */
-function counted(name: string): { side: GateSide; vectorSearchesBySession: number[]; open: () => number } {
+/** This checkout as a side, counting its sessions and each session's vector searches, and noting each connect (by side name) in `connects`. */
+function counted(name: string, connects: string[]): { side: GateSide; vectorSearchesBySession: number[]; open: () => number } {
   const own = thisCheckout(name);
   const vectorSearchesBySession: number[] = [];
   let open = 0;
@@ -65,6 +65,7 @@ function counted(name: string): { side: GateSide; vectorSearchesBySession: numbe
     });
   const adapterOf = (inner: StoreAdapter): StoreAdapter => ({
     async connect(endpoint) {
+      connects.push(name);
       const session = await inner.connect(endpoint);
       const index = vectorSearchesBySession.push(0) - 1;
       open++;
@@ -120,9 +121,10 @@ describe('bench gate', () => {
     }
   }, 360_000);
 
-  it('gives every side a connection of its own each round, and closes them all', async () => {
-    const base = counted('base');
-    const head = counted('head');
+  it('gives every side a connection of its own each round, opened in an order that rotates, and closes them all', async () => {
+    const connects: string[] = [];
+    const base = counted('base', connects);
+    const head = counted('head', connects);
     await runGate({
       sides: [base.side, head.side],
       stores: 'pgvector',
@@ -139,6 +141,9 @@ describe('bench gate', () => {
       expect(side.vectorSearchesBySession.slice(1)).toEqual([perRound, perRound, 0, 0]);
       expect(side.open()).toBe(0);
     }
+    // The inserting sessions, then per workload round 1 base first, round 2 head first: no side
+    // always opens first (on pgvector the opening order moved where the backend ran).
+    expect(connects).toEqual(['base', 'head', ...['base', 'head', 'head', 'base'], ...['base', 'head', 'head', 'base']]);
   }, 360_000);
 
   it('a base that is not a vdb-bench checkout is not comparable: exit 2, naming the missing file', async () => {

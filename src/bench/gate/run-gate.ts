@@ -71,7 +71,8 @@ interface SideRun {
  * workload by workload, after one untimed warm-up pass each, the sides take turns query by query:
  * round r sends query 1 of every side (in the order roundOrder gives), then query 2, and so on, and
  * puts each side's answers together into its pass of round r (query-lockstep.ts). Every round,
- * each side searches through a connection of its own opened for that round (freshConnection).
+ * each side searches through a connection of its own opened for that round (freshConnection),
+ * the sides opening theirs in the rotated order too.
  * Adjacent queries are milliseconds apart in one process against one server, so what moves latency
  * for a while (a neighbour, the server's background work) falls on every side alike and cancels in
  * the ratio of their medians, and what belongs to one side's connection is drawn anew each round;
@@ -159,7 +160,12 @@ async function gateStore(runs: SideRun[], request: GateRequest): Promise<(run: S
       // Warm-up: one untimed pass of each side, as `bench run` warms up before it times.
       for (const run of runs) await onePass(run, workload, server);
       for (let r = 0; r < rounds; r++) {
-        for (const run of runs) {
+        // The sides connect in an order that rotates round by round: on pgvector, where the
+        // scheduler put a new backend followed the order the sides opened them in (measured: the
+        // first, second and third opened ran on the harness's core after 35-36%, 43-44% and 23-25%
+        // of their queries, and identical sides' filtered searches were 2.8% apart on average),
+        // and a fixed order carried that into every round of a decision (README "CI regression gate").
+        for (const run of roundOrder(runs, r)) {
           phase = `${workload}: connect ${run.side.name} for round ${r + 1}`;
           await freshConnection(run, seconds, () => phase);
           // Untimed: the new connection's first query pays for its setup (a new PostgreSQL backend
