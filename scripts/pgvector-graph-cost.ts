@@ -24,6 +24,7 @@ import { pgvectorStore } from '../src/adapters/pgvector/index.js';
 import { tableName, vectorSearchSql } from '../src/adapters/pgvector/pgvector-sql.js';
 import { row } from '../src/datasets/dataset.js';
 import { readDataset } from '../src/datasets/read-dataset.js';
+import type { Endpoint } from '../src/runtime/endpoint.js';
 import { startLocalServer } from '../src/runtime/local-runtime.js';
 
 const { values: flags } = parseArgs({
@@ -79,7 +80,7 @@ const onTable = (sql: string, t: number): string => sql.replace(PLACEHOLDER, tab
 const docs = dataset.docs.map((d, i) => ({ id: d.id, documentId: d.document_id, text: d.text, vector: row(dataset.vectors, dims, i) }));
 
 /** Drops and builds the tables, in order 0, 1, ...: one insert call per 500 chunks, as the placement script does. */
-async function build(endpoint: Parameters<ReturnType<NonNullable<typeof pgvectorStore.profiles.dify>['createAdapter']>['connect']>[0]): Promise<void> {
+async function build(endpoint: Endpoint): Promise<void> {
   const session = await (pgvectorStore.profiles.dify ?? process.exit(2)).createAdapter().connect(endpoint);
   for (let t = 0; t < TABLES; t++) await session.removeCollection(`graph_cost_${t}`);
   for (let t = 0; t < TABLES; t++) {
