@@ -10,8 +10,8 @@
  * --connections new-fixed | new-rotated gives every side a new connection each round, as `bench
  * gate` does, opened in the same order every round (B, A, D) or in the order the round's turns
  * rotate to; --decisions N repeats the rounds N times as separate decisions (new tables each) and
- * judges B against A in each as `bench compare` does (mean over rounds of ln(median A / median
- * B), its t), so a per-decision offset that the rounds do not predict shows as an RMS t above
+ * judges B against A in each by the statistic `bench compare` tests (mean over rounds of
+ * ln(median A / median B), its t; here a round's median is the upper middle of its queries), so a per-decision offset that the rounds do not predict shows as an RMS t above
  * the ~1.07 of independent rounds. --queries unfiltered times Dify's k=4 search of the whole table.
  *
  *   npx tsx scripts/pgvector-backend-placement.ts [--dataset datasets/linux-doc-mini] [--rounds 40]
@@ -21,6 +21,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { mean, sampleVariance } from 'simple-statistics';
 import { pgvectorStore } from '../src/adapters/pgvector/index.js';
 import { tableName, vectorSearchStatement } from '../src/adapters/pgvector/pgvector-sql.js';
 import { vectorBinary } from '../src/adapters/pgvector/pgvector-vector-param.js';
@@ -129,8 +130,6 @@ async function decision(): Promise<Turn[]> {
 }
 
 const sideRound = (turns: readonly Turn[], r: number, s: number) => turns.slice(r * queries.length, (r + 1) * queries.length).map((turn) => turn[s] as Turn[number]);
-const mean = (xs: readonly number[]): number => xs.reduce((a, x) => a + x, 0) / xs.length;
-const variance = (xs: readonly number[]): number => xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1);
 
 try {
   /** Per decision: the mean log ratio A/B over rounds, its variance from the rounds, and its t. */
@@ -158,12 +157,14 @@ try {
       );
     }
     const logRatios = Array.from({ length: ROUNDS }, (_, r) => Math.log(median(sideRound(turns, r, 1).map((m) => m.ms)) / median(sideRound(turns, r, 0).map((m) => m.ms))));
-    const v = variance(logRatios) / ROUNDS;
+    const v = sampleVariance(logRatios) / ROUNDS;
     const onCore = (s: number) => turns.filter((turn) => turn[s]?.sameCore).length / turns.length;
-    judged.push({ mean: mean(logRatios), variance: v, t: mean(logRatios) / Math.sqrt(v) });
+    const m = mean(logRatios);
+    const judgement = { mean: m, variance: v, t: m / Math.sqrt(v) };
+    judged.push(judgement);
     if (DECISIONS > 1) {
       console.log(
-        `decision ${String(d + 1).padStart(2)}: A/B ${(100 * (Math.exp(mean(logRatios)) - 1)).toFixed(1).padStart(5)}%  t ${(mean(logRatios) / Math.sqrt(v)).toFixed(2).padStart(6)}` +
+        `decision ${String(d + 1).padStart(2)}: A/B ${(100 * (Math.exp(judgement.mean) - 1)).toFixed(1).padStart(5)}%  t ${judgement.t.toFixed(2).padStart(6)}` +
           `  on the harness's core: B ${(100 * onCore(0)).toFixed(0)}%, A ${(100 * onCore(1)).toFixed(0)}%, D ${(100 * onCore(2)).toFixed(0)}%`,
       );
     }
@@ -172,7 +173,7 @@ try {
     const means = judged.map((j) => j.mean);
     console.log(
       `\n${DECISIONS} decisions of ${ROUNDS} rounds (${CONNECTIONS} connections, ${FILTERED ? 'filtered' : 'unfiltered'} searches): ` +
-        `decision means' SD ${Math.sqrt(variance(means)).toFixed(3)}, rounds predict ${Math.sqrt(mean(judged.map((j) => j.variance))).toFixed(3)}; ` +
+        `decision means' SD ${Math.sqrt(sampleVariance(means)).toFixed(3)}, rounds predict ${Math.sqrt(mean(judged.map((j) => j.variance))).toFixed(3)}; ` +
         `RMS t ${Math.sqrt(mean(judged.map((j) => j.t ** 2))).toFixed(2)} (about 1.07 when the rounds are independent)`,
     );
   }

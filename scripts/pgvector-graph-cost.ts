@@ -19,7 +19,7 @@
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { chiSquaredDistributionTable } from 'simple-statistics';
+import { chiSquaredDistributionTable, mean, sampleVariance } from 'simple-statistics';
 import { pgvectorStore } from '../src/adapters/pgvector/index.js';
 import { tableName, vectorSearchSql } from '../src/adapters/pgvector/pgvector-sql.js';
 import { row } from '../src/datasets/dataset.js';
@@ -45,6 +45,11 @@ function count(flag: 'tables' | 'rounds' | 'builds', least: number): number {
 }
 const TABLES = count('tables', 2);
 const ROUNDS = count('rounds', 0);
+// A table's offset has a standard error only from two rounds up.
+if (ROUNDS === 1) {
+  process.stderr.write('--rounds: 1 round gives no spread to judge offsets by; use 0 (work only) or at least 2\n');
+  process.exit(2);
+}
 const BUILDS = count('builds', 1);
 const K = 4;
 
@@ -62,8 +67,6 @@ function scanOf(node: PlanNode): string {
   return node['Index Name'] ? `${node['Node Type']} using ${node['Index Name']}` : node['Node Type'];
 }
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-const mean = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
-const variance = (xs: readonly number[]): number => xs.reduce((s, x) => s + (x - mean(xs)) ** 2, 0) / (xs.length - 1);
 /** The χ² test's 5% and 1% critical values, from simple-statistics' table (degrees of freedom up to 100). */
 function criticalChi2(df: number): string {
   const row: Partial<Record<string, number>> | undefined = (chiSquaredDistributionTable as unknown as Record<number, Record<string, number>>)[df];
@@ -130,7 +133,7 @@ async function time(client: pg.Client): Promise<{ offsets: number[]; variances: 
       ratios[t]?.push(Math.log((medians[t] ?? 0) / mean(medians)));
     });
   }
-  return { offsets: ratios.map(mean), variances: ratios.map((x) => variance(x) / x.length), medianMs: all.map(median) };
+  return { offsets: ratios.map(mean), variances: ratios.map((x) => sampleVariance(x) / x.length), medianMs: all.map(median) };
 }
 
 const server = await startLocalServer('pgvector', pgvectorStore.local ?? process.exit(2));
@@ -143,17 +146,17 @@ try {
     const { buffers, differing, scans } = await work(client);
     const meanBuffers = mean(buffers);
     console.log(`\nbuild ${b + 1}: ${TABLES} tables of ${docs.length} chunks, ${queries.length} vector queries (k=${K}); plan: ${[...scans].join(', ')}`);
-    console.log(`  shared buffers per table, summed over the queries: ${buffers.join(', ')} (SD ${share(Math.sqrt(variance(buffers)) / meanBuffers)} of the mean; ${differing} of ${queries.length} queries differ between tables)`);
+    console.log(`  shared buffers per table, summed over the queries: ${buffers.join(', ')} (SD ${share(Math.sqrt(sampleVariance(buffers)) / meanBuffers)} of the mean; ${differing} of ${queries.length} queries differ between tables)`);
     if (ROUNDS === 0) continue;
     const { offsets, variances, medianMs } = await time(client);
     offsets.forEach((o, t) => byCreation[t]?.push(o));
     const chi2 = offsets.reduce((s, o, t) => s + o ** 2 / (variances[t] ?? 1), 0);
-    const excess = Math.sqrt(Math.max(0, variance(offsets) - mean(variances)));
+    const excess = Math.sqrt(Math.max(0, sampleVariance(offsets) - mean(variances)));
     console.log(`  ${ROUNDS} rounds; per table (in creation order): latency offset ± SE, buffers against the mean, median ms`);
     offsets.forEach((o, t) =>
       console.log(`    table ${t}: ${pct(o).padStart(6)} ± ${(100 * Math.sqrt(variances[t] ?? 0)).toFixed(1)}%  buffers ${pct((buffers[t] ?? 0) / meanBuffers - 1)}  ${(medianMs[t] ?? 0).toFixed(3)} ms`),
     );
-    console.log(`  offsets' SD ${share(Math.sqrt(variance(offsets)))}, rounds predict ${share(Math.sqrt(mean(variances)))}: excess ${share(excess)}; χ²(${TABLES - 1}) = ${chi2.toFixed(1)} (${criticalChi2(TABLES - 1)})`);
+    console.log(`  offsets' SD ${share(Math.sqrt(sampleVariance(offsets)))}, rounds predict ${share(Math.sqrt(mean(variances)))}: excess ${share(excess)}; χ²(${TABLES - 1}) = ${chi2.toFixed(1)} (${criticalChi2(TABLES - 1)})`);
   }
   if (ROUNDS > 0 && BUILDS > 1) {
     console.log(`\nmean offset by creation order over ${BUILDS} builds: ${byCreation.map((o, t) => `${t}: ${pct(mean(o))}`).join(', ')}`);
