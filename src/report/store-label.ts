@@ -1,3 +1,4 @@
+import { DATA_DIR_IN_TEXT } from '../runtime/data-dir-name.js';
 import type { StoreResult } from '../bench/results/results-schema.js';
 
 /** `store[:profile] version`, the version the run asked for; the server's own string is in Environment. */
@@ -13,6 +14,6 @@ export function storeLabel(s: StoreResult): string {
  */
 export function publishableCommand(description: string): string {
   return description
-    .replace(/(?:\/[^\s/`'"]+)*\/vdb-bench-[a-z0-9]+-[A-Za-z0-9]{6}/g, '$DATA_DIR')
+    .replace(DATA_DIR_IN_TEXT, '$DATA_DIR')
     .replace(/(?:\/[^\s/`'"]+)*\/\.vdb-bench\//g, '.vdb-bench/');
 }

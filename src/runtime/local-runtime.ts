@@ -17,6 +17,7 @@ import { awaitReady, unknownVersion, type LaunchedServer } from './await-ready.j
 import { ServerStartError } from './server-start-error.js';
 import { isAlive } from './process-alive.js';
 import { serverEnvironment } from './server-env.js';
+import { dataDirOwner, dataDirPrefix } from './data-dir-name.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -69,7 +70,7 @@ export async function startLocalServer(
     notInterrupted();
     const ports = await freePorts(recipe.ports);
     await removeOrphanDataDirs();
-    dataDir = await mkdtemp(join(tmpdir(), `vdb-bench-${process.pid}-${store}-`));
+    dataDir = await mkdtemp(join(tmpdir(), dataDirPrefix(store)));
     const ctx: LocalContext = { dataDir, ports, version };
     log = await openServerLog(store, options.logDir);
     cgroup = await MemoryCgroup.create(`vdb-bench-${process.pid}-${store}-${started++}`);
@@ -318,8 +319,8 @@ async function signalCgroupMembers(cgroup: MemoryCgroup | undefined, signal: Nod
  */
 async function removeOrphanDataDirs(): Promise<void> {
   for (const entry of await readdir(tmpdir()).catch(() => [] as string[])) {
-    const owner = Number(/^vdb-bench-(\d+)-/.exec(entry)?.[1]);
-    if (owner && !isAlive(owner)) await rm(join(tmpdir(), entry), { recursive: true, force: true }).catch(() => undefined);
+    const owner = dataDirOwner(entry);
+    if (owner !== undefined && !isAlive(owner)) await rm(join(tmpdir(), entry), { recursive: true, force: true }).catch(() => undefined);
   }
 }
 

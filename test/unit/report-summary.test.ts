@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Results, StoreResult } from '../../src/bench/results/results-schema.js';
 import { bestLevel, fullTextRanked, summaryRows, summaryTable } from '../../src/report/summary.js';
 import { publishableCommand } from '../../src/report/store-label.js';
+import { dataDirPrefix } from '../../src/runtime/data-dir-name.js';
 import { renderMarkdown } from '../../src/report/markdown-report.js';
 import { okStore, results } from './fixtures/results-fixture.js';
 
@@ -93,6 +94,19 @@ describe('published reports carry no machine paths', () => {
         '/usr/lib/postgresql/15/bin/postgres -D /tmp/vdb-bench-pgvector-KvQd87/pgdata -p 34387 -k /tmp/vdb-bench-pgvector-KvQd87',
       ),
     ).toBe('/usr/lib/postgresql/15/bin/postgres -D $DATA_DIR/pgdata -p 34387 -k $DATA_DIR');
+  });
+
+  it('replaces a data dir named as the local runtime names it (owner pid, store, six characters)', () => {
+    // Built from the runtime's own prefix: a report once kept `$DATA_DIRor-CAmNoh` of
+    // `/tmp/vdb-bench-17547-pgvector-CAmNoh`, the pattern having been written for a name without the pid.
+    for (const store of ['pgvector', 'oceanbase', 'chroma']) {
+      const dir = `/tmp/${dataDirPrefix(store, 17547)}C5kPgP`;
+      expect(publishableCommand(`server -D ${dir}/pgdata -k ${dir} --base-dir=${dir}`)).toBe(
+        'server -D $DATA_DIR/pgdata -k $DATA_DIR --base-dir=$DATA_DIR',
+      );
+    }
+    // A longer name is not a data dir: nothing of it is replaced.
+    expect(publishableCommand('/srv/vdb-bench-17547-chroma-C5kPgPx')).toBe('/srv/vdb-bench-17547-chroma-C5kPgPx');
   });
 
   it('prints the sanitized command in the environment section', () => {
