@@ -26,7 +26,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { readResults } from '../src/bench/results/results-file.js';
 import { DEFAULT_CONFIG } from '../src/bench/bench-config.js';
 import { thisCheckout, type GateSide } from '../src/bench/gate/gate-side.js';
@@ -41,6 +41,21 @@ import { DEFAULT_GATE_ROUNDS, DEFAULT_GATE_THRESHOLDS, GATE_PLAN } from '../src/
 import { delayRoute, type DelayProxy } from './gate/delay-proxy.js';
 import { slowedCollection } from './gate/slowed-collection.js';
 import { modelledAaRate } from './gate/aa-rate-model.js';
+
+type SideName = 'B' | 'A' | 'D';
+
+/**
+ * --order: with three sides the rotation is a cycle (B A D, A D B, D B A), so one identical side
+ * always comes right after the slowed one within a query's turns and the other right before it;
+ * swapping B and A tells whether that, and not the sides themselves, moves an A/A comparison.
+ */
+function sideOrder(value: string): SideName[] {
+  const names = value.split(',').map((v) => v.trim());
+  if (names.length !== 3 || [...names].sort().join(',') !== 'A,B,D') {
+    throw new InvalidArgumentError(`--order: expected B, A and D once each, comma-separated (e.g. B,A,D), got "${value}"`);
+  }
+  return names as SideName[];
+}
 
 const o = new Command('measure-gate')
   .option('--stores <list>', 'stores to gate on', 'pgvector')
@@ -57,6 +72,12 @@ const o = new Command('measure-gate')
   .option('--max-minutes <m>', 'stop starting decisions after this', positiveNumber('--max-minutes'), 25)
   .option('--k <list>', 'k values of the short benchmark', intList('--k'), [4])
   .option('--skip <list>', "search workloads to leave out, as bench gate's --skip", parseSkipList('--skip'), [])
+  .option(
+    '--order <sides>',
+    "the sides' order, which roundOrder rotates (a permutation of B,A,D): which side follows which in the turns",
+    sideOrder,
+    ['B', 'A', 'D'],
+  )
   .option('--rejudge', "run nothing: judge the round files already in --out-dir/runs again (at this checkout's thresholds)", false)
   .requiredOption('--out-dir <dir>', 'where runs and the summary go')
   .parse()
@@ -71,6 +92,7 @@ const o = new Command('measure-gate')
     maxMinutes: number;
     k: number[];
     skip: SkippableWorkload[];
+    order: SideName[];
     rejudge: boolean;
     outDir: string;
   }>();
@@ -137,7 +159,7 @@ function wilsonLower(k: number, n: number): number {
 async function decide(index: number): Promise<Decision> {
   const t0 = Date.now();
   const files = await runGate({
-    sides: [side('B', 0), side('A', 0), side('D', o.slowdown)],
+    sides: o.order.map((name) => side(name, name === 'D' ? o.slowdown : 0)),
     stores: o.stores,
     plan: GATE_PLAN,
     dataset,
