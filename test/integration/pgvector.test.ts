@@ -153,6 +153,19 @@ describe('pgvector adapter on a real PostgreSQL + pgvector server', () => {
     ]);
   });
 
+  it('stores every vector as exactly the float32 values inserted', async () => {
+    // vector_send is pgvector's binary output: int16 dims, int16 unused, dims × float4 big-endian.
+    const { rows } = await sql.query<{ id: string; bytes: Buffer }>(
+      `SELECT meta->>'doc_id' AS id, vector_send(embedding) AS bytes FROM embedding_it_pgvector`,
+    );
+    expect(rows).toHaveLength(docs.length);
+    for (const { id, bytes } of rows) {
+      expect(bytes.readInt16BE(0)).toBe(DIMS);
+      const stored = Float32Array.from({ length: DIMS }, (_, i) => bytes.readFloatBE(4 + 4 * i));
+      expect(stored, id).toEqual(vectorOf(id));
+    }
+  });
+
   it('returns the exact nearest doc first with score 1 − cosine distance, then the exact neighbours', async () => {
     const hits = await adapter.searchVector({ vector: vectorOf('chunk-12'), k: 5 });
     expect(hits.map((h) => h.id)).toEqual(bruteForce(vectorOf('chunk-12'), 5));
