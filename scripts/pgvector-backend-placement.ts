@@ -29,6 +29,7 @@ import { row } from '../src/datasets/dataset.js';
 import { readDataset } from '../src/datasets/read-dataset.js';
 import { startLocalServer } from '../src/runtime/local-runtime.js';
 import { roundOrder } from '../src/bench/gate/gate-order.js';
+import { integerFlag } from './integer-flag.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -43,10 +44,8 @@ function bad(flag: string, expected: string): never {
   process.stderr.write(`--${flag}: expected ${expected}, got ${flags[flag as keyof typeof flags]}\n`);
   process.exit(2);
 }
-const ROUNDS = Number(flags.rounds);
-if (!Number.isInteger(ROUNDS) || ROUNDS < 2) bad('rounds', 'an integer ≥ 2');
-const DECISIONS = Number(flags.decisions);
-if (!Number.isInteger(DECISIONS) || DECISIONS <= 0) bad('decisions', 'a positive integer');
+const ROUNDS = integerFlag('rounds', flags.rounds, 2);
+const DECISIONS = integerFlag('decisions', flags.decisions, 1);
 const CONNECTIONS = flags.connections as string;
 if (!['one', 'new-fixed', 'new-rotated'].includes(CONNECTIONS)) bad('connections', 'one, new-fixed or new-rotated');
 const FILTERED = flags.queries === 'filtered';

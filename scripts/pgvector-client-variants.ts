@@ -18,6 +18,7 @@ import { VECTOR_ROW } from '../src/adapters/pgvector/pgvector-vector-query.js';
 import { VectorEncodingCache, vectorBinary, vectorLiteral } from '../src/adapters/pgvector/pgvector-vector-param.js';
 import { selftestData } from '../src/bench/selftest/selftest-data.js';
 import { startLocalServer } from '../src/runtime/local-runtime.js';
+import { integerFlag } from './integer-flag.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -26,17 +27,9 @@ const { values: flags } = parseArgs({
     'block-queries': { type: 'string', default: '500' },
   },
 });
-const count = (name: string, v: string | undefined): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) {
-    process.stderr.write(`--${name}: expected a positive integer, got ${v}\n`);
-    process.exit(2);
-  }
-  return n;
-};
-const VECTORS = count('vectors', flags.vectors);
-const BLOCKS = count('blocks', flags.blocks);
-const BLOCK_QUERIES = count('block-queries', flags['block-queries']);
+const VECTORS = integerFlag('vectors', flags.vectors, 1);
+const BLOCKS = integerFlag('blocks', flags.blocks, 1);
+const BLOCK_QUERIES = integerFlag('block-queries', flags['block-queries'], 1);
 const DIMS = 128;
 const K = 4;
 

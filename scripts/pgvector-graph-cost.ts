@@ -26,6 +26,7 @@ import { row } from '../src/datasets/dataset.js';
 import { readDataset } from '../src/datasets/read-dataset.js';
 import type { Endpoint } from '../src/runtime/endpoint.js';
 import { startLocalServer } from '../src/runtime/local-runtime.js';
+import { integerFlag } from './integer-flag.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -35,22 +36,14 @@ const { values: flags } = parseArgs({
     builds: { type: 'string', default: '1' },
   },
 });
-function count(flag: 'tables' | 'rounds' | 'builds', least: number): number {
-  const n = Number(flags[flag]);
-  if (!Number.isInteger(n) || n < least) {
-    process.stderr.write(`--${flag}: expected an integer ≥ ${least}, got ${flags[flag]}\n`);
-    process.exit(2);
-  }
-  return n;
-}
-const TABLES = count('tables', 2);
-const ROUNDS = count('rounds', 0);
+const TABLES = integerFlag('tables', flags.tables, 2);
+const ROUNDS = integerFlag('rounds', flags.rounds, 0);
 // A table's offset has a standard error only from two rounds up.
 if (ROUNDS === 1) {
   process.stderr.write('--rounds: 1 round gives no spread to judge offsets by; use 0 (work only) or at least 2\n');
   process.exit(2);
 }
-const BUILDS = count('builds', 1);
+const BUILDS = integerFlag('builds', flags.builds, 1);
 const K = 4;
 
 interface PlanNode {
