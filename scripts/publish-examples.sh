@@ -4,10 +4,13 @@
 # the self-contained HTML beside each results file. Run it on an otherwise idle machine: the
 # figures are only as quiet as the machine.
 #
-#   bash scripts/publish-examples.sh [local|dify-client|qdrant-latest|docker|zh|scale ...]    default: local qdrant-latest docker
+#   bash scripts/publish-examples.sh [local|dify-client|qdrant-latest|docker|memory|zh|zh-en|scale ...]
+#   default: local qdrant-latest docker
 #
 # Needs the servers (`npm run setup`, plus `-- qdrant@1.18.3` for qdrant-latest and `--docker` for
-# docker). Each part writes its own files, so a part that fails leaves the others as they were.
+# docker and memory). Each part writes its own files, so a part that fails leaves the others as
+# they were. Times on this project's 2-core machine: local 19 min, dify-client 14, qdrant-latest 2,
+# docker 9, memory about 6, zh 8, zh-en 8, scale about 3.5 hours (pgvector's insert is most of it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,13 +19,16 @@ dataset=datasets/linux-doc-minilm
 bench() { node ./bin/bench.js "$@"; }
 
 # One results file and its report (markdown + charts + HTML) per call: name, then `bench run` flags.
-publish() {
-  local name="$1"
-  shift
+publish() { publish_of run "$@"; }
+
+# The same for another measuring command: the command (run, memory), the name, then its flags.
+publish_of() {
+  local command="$1" name="$2"
+  shift 2
   local started=$SECONDS
-  echo "== $name: bench run $*"
-  # bench run exits 1 when a store failed; the report still shows that failure, so publish it.
-  bench run --out "$out/$name.json" "$@" >/dev/null || [ $? -eq 1 ]
+  echo "== $name: bench $command $*"
+  # bench exits 1 when a store failed; the report still shows that failure, so publish it.
+  bench "$command" --out "$out/$name.json" "$@" >/dev/null || [ $? -eq 1 ]
   bench report "$out/$name.json" --out "$out/$name.md" --html
   echo "   ($((SECONDS - started)) s)"
 }
@@ -50,15 +56,23 @@ for part in "${parts[@]}"; do
     docker)
       publish linux-doc-minilm-docker --dataset "$dataset" --runtime docker \
         --stores chroma,pgvector,oceanbase,weaviate,qdrant ;;
+    # The least memory limit each container survives (insert everything, answer every query).
+    memory)
+      publish_of memory linux-doc-minilm-docker-memory --dataset "$dataset" --runtime docker \
+        --stores chroma,pgvector,oceanbase,weaviate,qdrant ;;
     # Chinese chunks and queries: where the stores' full text parts ways.
     zh)
       publish linux-doc-zh-e5-local --dataset datasets/linux-doc-zh-e5 \
+        --stores chroma,pgvector,oceanbase,weaviate,qdrant,weaviate:gse,qdrant:native ;;
+    # The same Chinese chunks searched with the English section titles of their originals.
+    zh-en)
+      publish linux-doc-zh-e5-en-local --dataset datasets/linux-doc-zh-e5-en \
         --stores chroma,pgvector,oceanbase,weaviate,qdrant,weaviate:gse,qdrant:native ;;
     # A million 768-dim chunks (3 GiB of float32), generated once under .vdb-bench/datasets (seeded:
     # the same bytes every time), pgvector and Chroma in Dify's profiles, one results file each.
     # Full text and the hybrids are skipped: Dify's pgvector full text has no index and scans a
     # million rows per query, which would take most of the run and say only that. Insert in
-    # batches of 1000; pgvector's one-connection HNSW insert alone takes about an hour here.
+    # batches of 1000; pgvector's one-connection HNSW insert alone takes about two hours here.
     scale)
       scale=.vdb-bench/datasets/synthetic-1m-768
       [ -f "$scale/dataset.json" ] || bench datasets generate --out "$scale" --count 1000000 --dims 768 --queries 1000
@@ -66,6 +80,6 @@ for part in "${parts[@]}"; do
         publish "synthetic-1m-768-$store-local" --dataset "$scale" --stores "$store" --batch-size 1000 \
           --skip full-text,dify-hybrid,native-hybrid,dify-insert
       done ;;
-    *) echo "publish-examples: unknown part '$part' (local, dify-client, qdrant-latest, docker, zh, scale)" >&2; exit 2 ;;
+    *) echo "publish-examples: unknown part '$part' (local, dify-client, qdrant-latest, docker, memory, zh, zh-en, scale)" >&2; exit 2 ;;
   esac
 done

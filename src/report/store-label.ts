@@ -1,4 +1,4 @@
-import { DATA_DIR_IN_TEXT } from '../runtime/data-dir-name.js';
+import { withoutMachinePaths } from '../runtime/machine-paths.js';
 import type { StoreResult } from '../bench/results/results-schema.js';
 
 /** `store[:profile] version`, the version the run asked for; the server's own string is in Environment. */
@@ -8,12 +8,9 @@ export function storeLabel(s: StoreResult): string {
 }
 
 /**
- * A server's command line without this machine's paths: the private data directory and the
- * install prefix differ on every machine and run, and a published report must not carry them.
- * What is left (binary, flags, version) says how the server ran.
+ * A server's command line without this machine's paths (the private data directory, the install
+ * prefix): results files written before they were left out still carry them.
  */
 export function publishableCommand(description: string): string {
-  return description
-    .replace(DATA_DIR_IN_TEXT, '$DATA_DIR')
-    .replace(/(?:\/[^\s/`'"]+)*\/\.vdb-bench\//g, '.vdb-bench/');
+  return withoutMachinePaths(description);
 }

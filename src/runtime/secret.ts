@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { mapJsonStrings } from './json-strings.js';
 
 /**
  * A credential taken from the environment (WEAVIATE_API_KEY, PGVECTOR_PASSWORD, ...). It prints
@@ -52,23 +53,10 @@ export function redact(text: string): string {
   return out;
 }
 
-/**
- * Every string inside a JSON-like value redacted; numbers, booleans and structure kept as they
- * are. Fields named in `encoded` (base64 histograms: numbers, never text) are left alone, so a
- * short secret that happens to occur in one cannot corrupt it.
- */
-export function redactStrings<T>(value: T, encoded: ReadonlySet<string> = ENCODED_FIELDS): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => redactStrings(v, encoded)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, encoded.has(k) && typeof v === 'string' ? v : redactStrings(v, encoded)]),
-    ) as T;
-  }
-  return value;
+/** Every string inside a JSON-like value redacted (base64 histograms left alone). */
+export function redactStrings<T>(value: T, encoded?: ReadonlySet<string>): T {
+  return mapJsonStrings(value, redact, encoded);
 }
-
-const ENCODED_FIELDS: ReadonlySet<string> = new Set(['histogram']);
 
 /** The credential in `env[name]`, or undefined when the variable is unset or empty. */
 export function secretFromEnv(env: Readonly<Record<string, string | undefined>>, name: string): Secret | undefined {

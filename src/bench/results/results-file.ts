@@ -1,7 +1,9 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { resultsSchema, type Results } from './results-schema.js';
-import { redactStrings } from '../../runtime/secret.js';
+import { mapJsonStrings } from '../../runtime/json-strings.js';
+import { withoutMachinePaths } from '../../runtime/machine-paths.js';
+import { redact } from '../../runtime/secret.js';
 
 /**
  * The results file could not be written (the disk is full, the folder is read-only): not the
@@ -29,8 +31,9 @@ const DESCRIPTIONS: Record<string, string> = {
  * half-written file, and a failed write removes its temp file (on a full disk nobody else would).
  */
 export async function writeResults(file: string, results: Results): Promise<void> {
-  // Every string redacted: no credential of this process reaches a results file, whatever quoted it.
-  const checked = resultsSchema.parse(redactStrings(results));
+  // Every string redacted (no credential of this process reaches a results file, whatever quoted
+  // it) and without this machine's paths: results files are published as they are.
+  const checked = resultsSchema.parse(mapJsonStrings(results, (text) => withoutMachinePaths(redact(text), process.cwd())));
   const temp = `${file}.${process.pid}.tmp`;
   try {
     await mkdir(dirname(file), { recursive: true });
