@@ -4,12 +4,13 @@
 # the self-contained HTML beside each results file. Run it on an otherwise idle machine: the
 # figures are only as quiet as the machine.
 #
-#   bash scripts/publish-examples.sh [local|dify-client|qdrant-latest|docker|memory|zh|zh-en|scale ...]
+#   bash scripts/publish-examples.sh [local|dify-client|tuned|dify-legacy|qdrant-latest|docker|memory|zh|zh-en|scale ...]
 #   default: local qdrant-latest docker
 #
 # Needs the servers (`npm run setup`, plus `-- qdrant@1.18.3` for qdrant-latest and `--docker` for
 # docker and memory). Each part writes its own files, so a part that fails leaves the others as
 # they were. Times on this project's 2-core machine: local 19 min, dify-client 14, qdrant-latest 2,
+# tuned and dify-legacy not yet timed,
 # docker 9, memory about 6, zh 8, zh-en 8, scale about 3.5 hours (pgvector's insert is most of it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,6 +49,15 @@ for part in "${parts[@]}"; do
         --stores chroma,pgvector,oceanbase,weaviate,qdrant
       bench report "$out/linux-doc-minilm-local-dify-client.json" --out "$out/linux-doc-minilm-local-dify-client.md" --html \
         --client-path "$out/linux-doc-minilm-local.json" ;;
+    # The stores whose search breadth Dify leaves at a default, with it tuned (recall against p50).
+    tuned)
+      publish linux-doc-minilm-tuned-local --dataset "$dataset" \
+        --stores pgvector:tuned,oceanbase:tuned,weaviate:tuned ;;
+    # A Dify 1.8 user: Weaviate 1.19.0 (Dify 1.7.1's compose) through the REST + GraphQL client Dify
+    # used then, with the hybrid and keyword rules of those releases.
+    dify-legacy)
+      publish linux-doc-minilm-weaviate-1.19.0-dify-legacy-local --dataset "$dataset" \
+        --stores weaviate:dify-legacy --store-version weaviate=1.19.0 --hybrid-rule dify-legacy --keyword-rule dify-legacy ;;
     # Qdrant's newest release here: the Query API's native hybrid exists from 1.10 only.
     qdrant-latest)
       publish linux-doc-minilm-qdrant-1.18.3-local --dataset "$dataset" \
@@ -80,6 +90,6 @@ for part in "${parts[@]}"; do
         publish "synthetic-1m-768-$store-local" --dataset "$scale" --stores "$store" --batch-size 1000 \
           --skip full-text,dify-hybrid,native-hybrid,dify-insert
       done ;;
-    *) echo "publish-examples: unknown part '$part' (local, dify-client, qdrant-latest, docker, memory, zh, zh-en, scale)" >&2; exit 2 ;;
+    *) echo "publish-examples: unknown part '$part' (local, dify-client, tuned, dify-legacy, qdrant-latest, docker, memory, zh, zh-en, scale)" >&2; exit 2 ;;
   esac
 done

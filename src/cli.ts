@@ -63,7 +63,7 @@ const program = new Command('bench')
 function withServerOptions(command: Command, kind: string): Command {
   return command
     .option('--stores <list>', `stores, comma-separated; store:profile picks a profile (default: ${DEFAULT_STORES}; with --runtime external: the stores --endpoint names)`)
-    .option('--dataset <dir>', 'dataset folder (see DATASET_FORMAT.md)', DEFAULT_DATASET)
+    .option('--dataset <dir>', 'dataset folder (see datasets/FORMAT.md)', DEFAULT_DATASET)
     .option('--out <file>', `results file (default results/<time>-${kind}<stores>.json)`)
     .option('--store-version <list>', 'server versions, e.g. chroma=1.0.0 (see `bench stores`)')
     .addOption(runtimeOption())

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-/** dataset.json, as ../shared/DATASET_FORMAT.md defines it; extra keys are kept (embedding, chunking). */
+/** dataset.json, as datasets/FORMAT.md (../shared/DATASET_FORMAT.md) defines it; extra keys are kept (embedding, chunking). */
 export const datasetManifestSchema = z.looseObject({
   name: z.string().min(1),
   version: z.literal(1),
