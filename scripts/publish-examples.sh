@@ -11,7 +11,7 @@
 # docker and memory). Each part writes its own files, so a part that fails leaves the others as
 # they were. Times on this project's 2-core machine: local 19 min, dify-client 14, qdrant-latest 2,
 # tuned and dify-legacy not yet timed,
-# docker 9, memory about 6, zh 8, zh-en 8, scale about 3.5 hours (pgvector's insert is most of it).
+# docker 9, memory 7, zh 8, zh-en 8, scale 3.5 to 4.5 hours (pgvector's insert is most of it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -83,7 +83,7 @@ for part in "${parts[@]}"; do
     # the same bytes every time), pgvector and Chroma in Dify's profiles, one results file each.
     # Full text and the hybrids are skipped: Dify's pgvector full text has no index and scans a
     # million rows per query, which would take most of the run and say only that. Insert in
-    # batches of 1000; pgvector's one-connection HNSW insert alone takes about two hours here.
+    # batches of 1000; pgvector's one-connection HNSW insert alone takes two to three hours here.
     scale)
       scale=.vdb-bench/datasets/synthetic-1m-768
       [ -f "$scale/dataset.json" ] || bench datasets generate --out "$scale" --count 1000000 --dims 768 --queries 1000

@@ -172,9 +172,9 @@ class PgvectorCollection implements Collection {
    * the table has statistics PostgreSQL guesses its size and walks HNSW; autovacuum's ANALYZE
    * (within autovacuum_naptime, 60 s, of a load this size) gives it the real row count, and on a
    * few thousand rows it may then scan and sort exactly instead, about ten times slower here
-   * (linux-doc-zh-e5, every query: 1.2 → 12.9 ms; linux-doc-minilm, the filtered ones only). Every Dify retrieval after the first minute meets
-   * the analyzed plan, so the harness analyzes now, rather than let the autovacuum clock decide
-   * which workloads see which plan.
+   * (linux-doc-zh-e5, every query: 1.2 → 12.9 ms; linux-doc-minilm, the filtered ones only).
+   * Every Dify retrieval after the first minute meets the analyzed plan, so the harness analyzes
+   * now, rather than let the autovacuum clock decide which workloads see which plan.
    */
   async waitUntilSearchable(): Promise<void> {
     await this.pool.query(`ANALYZE ${this.name}`);
