@@ -9,9 +9,9 @@
 #
 # Needs the servers (`npm run setup`, plus `-- qdrant@1.18.3` for qdrant-latest and `--docker` for
 # docker and memory). Each part writes its own files, so a part that fails leaves the others as
-# they were. Times on this project's 2-core machine: local 19 min, dify-client 14, qdrant-latest 2,
-# tuned and dify-legacy not yet timed,
-# docker 9, memory 7, zh 8, zh-en 8, scale 3.5 to 4.5 hours (pgvector's insert is most of it).
+# they were. Times on this project's 2-core machine: local 16 min, dify-client 12, tuned 8,
+# dify-legacy 1, qdrant-latest 2, docker 11, memory 7, zh 8, zh-en 8, scale 3.5 to 4.5 hours
+# (pgvector's insert is most of it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
