@@ -1,5 +1,4 @@
 import { inspect } from 'node:util';
-import { mapJsonStrings } from './json-strings.js';
 
 /**
  * A credential taken from the environment (WEAVIATE_API_KEY, PGVECTOR_PASSWORD, ...). It prints
@@ -51,11 +50,6 @@ export function redact(text: string): string {
     if (value.length > 0) out = out.split(value).join(REDACTED);
   }
   return out;
-}
-
-/** Every string inside a JSON-like value redacted (base64 histograms left alone). */
-export function redactStrings<T>(value: T, encoded?: ReadonlySet<string>): T {
-  return mapJsonStrings(value, redact, encoded);
 }
 
 /** The credential in `env[name]`, or undefined when the variable is unset or empty. */

@@ -4,7 +4,8 @@ import { findStore } from '../../src/adapters/registry.js';
 import type { ExternalRecipe } from '../../src/runtime/external/external-recipe.js';
 import { parseExternalUrl, shownUrl } from '../../src/runtime/external/external-url.js';
 import { prometheusValue } from '../../src/runtime/external/prometheus-text.js';
-import { REDACTED, Secret, redact, redactStrings } from '../../src/runtime/secret.js';
+import { mapJsonStrings } from '../../src/runtime/json-strings.js';
+import { REDACTED, Secret, redact } from '../../src/runtime/secret.js';
 import { checkEndpointsCover, parseEndpoints } from '../../src/cli/endpoint-options.js';
 import { pgConnection } from '../../src/adapters/pgvector/pgvector-connection.js';
 
@@ -32,13 +33,13 @@ describe('Secret and redact', () => {
     expect(redact('postgres://bench:pw@127.0.0.1:5432/db and http://u:p@h/x')).toBe(
       `postgres://bench:${REDACTED}@127.0.0.1:5432/db and http://u:${REDACTED}@h/x`,
     );
-    expect(redactStrings({ a: ['x s3cr3t-token', 3, true, null], b: { c: 's3cr3t-token' } })).toEqual({
+    expect(mapJsonStrings({ a: ['x s3cr3t-token', 3, true, null], b: { c: 's3cr3t-token' } }, redact)).toEqual({
       a: [`x ${REDACTED}`, 3, true, null],
       b: { c: REDACTED },
     });
     // A histogram is base64 of numbers: a short secret occurring in it by chance must not corrupt it.
     new Secret('HISTF');
-    expect(redactStrings({ latency: { histogram: 'HISTFAAAAA==' }, note: 'HISTF' })).toEqual({
+    expect(mapJsonStrings({ latency: { histogram: 'HISTFAAAAA==' }, note: 'HISTF' }, redact)).toEqual({
       latency: { histogram: 'HISTFAAAAA==' },
       note: REDACTED,
     });

@@ -56,8 +56,9 @@ export const MAX_ROWS_PER_INSERT = Math.floor(65535 / 4);
  * metadata, then doc_id, doc_hash, document_id and dataset_id (the collection's name).
  *
  * Each vector goes as pgvector's binary input (Dify's psycopg2 sends SQL text; the float32 values
- * stored are the same, which pgvector.test.ts checks bit for bit). The text form of a 1000-row batch of 768 dims is about 16 MB of number strings built,
- * flattened and copied into the Bind message on the client (and parsed by strtof on the server);
+ * stored are the same, which pgvector.test.ts checks bit for bit). The text form of a 1000-row
+ * batch of 768 dims is about 16 MB of number strings built, flattened and copied into the Bind
+ * message on the client (and parsed by strtof on the server);
  * the binary form is 3 MB of Buffers. At 100k × 768 in batches of 1000 the harness's RSS rose
  * 377 MiB above idle while inserting with the text form and 44 MiB with the binary one (README
  * "Datasets", the million-row runs).
