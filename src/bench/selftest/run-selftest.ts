@@ -7,6 +7,7 @@ import { row as vectorRow } from '../../datasets/dataset.js';
 import { startLocalServer } from '../../runtime/local-runtime.js';
 import type { RunningServer } from '../../runtime/running-server.js';
 import { DEFAULT_CONFIG, type BenchConfig } from '../bench-config.js';
+import { guardCollection } from '../call-timeout.js';
 import { machineFingerprint } from '../machine.js';
 import type { Progress } from '../progress.js';
 import { runConcurrency } from '../workloads/concurrency.js';
@@ -93,15 +94,17 @@ export async function runSelftest({ selection, options, progress }: SelftestRequ
       harnessVia(profile, spec, data.query),
     );
 
+    // The harness searches as bench run does: every call behind the per-call timeout (run-store.ts).
+    const measured = guardCollection(collection, DEFAULT_CONFIG.callTimeoutSeconds, () => 'selftest search').collection;
     const ctx = (config: BenchConfig): WorkloadContext => ({
       store: definition.name,
       capabilities: session?.capabilities ?? profile.capabilities,
-      collection,
+      collection: measured,
       dataset: data.dataset,
       config,
       progress,
     });
-    const search = (): Promise<unknown> => collection.searchVector({ vector: vectorRow(data.dataset.queryVectors, options.dims, 0), k: K });
+    const search = (): Promise<unknown> => measured.searchVector({ vector: vectorRow(data.dataset.queryVectors, options.dims, 0), k: K });
     for (let i = 0; i < options.warmupQueries; i++) await search();
 
     const rows: SelftestRow[] = [];
@@ -120,7 +123,7 @@ export async function runSelftest({ selection, options, progress }: SelftestRequ
           const index = (j + round) % clients.length;
           const client = clients[index];
           if (!client) {
-            harnessRounds.push(await measureHarness(level, collection, ctx, options, probeSession.serverTiming));
+            harnessRounds.push(await measureHarness(level, measured, ctx, options, probeSession.serverTiming));
             continue;
           }
           progress.log(`${client.name} ×${level.clients}`);
