@@ -19,8 +19,8 @@ import { tableName, vectorSearchStatement } from '../src/adapters/pgvector/pgvec
 import { queryRows } from '../src/adapters/pgvector/pgvector-rows-query.js';
 import { VECTOR_ROW } from '../src/adapters/pgvector/pgvector-vector-query.js';
 import { VectorEncodingCache, vectorBinary, vectorLiteral } from '../src/adapters/pgvector/pgvector-vector-param.js';
-import { selftestData } from '../src/bench/selftest/selftest-data.js';
 import { DIFY_PGVECTOR_CONFIG } from '../src/adapters/pgvector/pgvector-config.js';
+import { selftestData } from '../src/bench/selftest/selftest-data.js';
 import { startLocalServer } from '../src/runtime/local-runtime.js';
 import { DEFAULT_CONFIG } from '../src/bench/bench-config.js';
 import { guardCollection } from '../src/bench/call-timeout.js';
@@ -40,18 +40,25 @@ class RawProtocolClient {
   private rows = 0;
   private error: Error | undefined;
 
-  private constructor(private readonly socket: Socket, private readonly statement: string) {
+  /** Bind's portal and statement names, the same bytes every query. */
+  private readonly names: Buffer;
+
+  private constructor(private readonly socket: Socket, statement: string) {
+    this.names = Buffer.from(`\0${statement}\0`);
     socket.on('data', (chunk: Buffer) => this.read(chunk));
     socket.on('error', (error) => this.waiter?.reject(error));
   }
 
-  static async open(host: string, port: number, statement: { name: string; text: string }): Promise<RawProtocolClient> {
-    const socket = connect({ host, port });
+  static async open(
+    connection: { host: string; port: number; user: string; database: string },
+    statement: { name: string; text: string },
+  ): Promise<RawProtocolClient> {
+    const socket = connect({ host: connection.host, port: connection.port });
     socket.setNoDelay(true);
     await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
     const client = new RawProtocolClient(socket, statement.name);
     // Startup (protocol 3.0; the local recipe trusts 127.0.0.1), then the statement parsed once.
-    const params = Buffer.from('user\0postgres\0database\0postgres\0\0');
+    const params = Buffer.from(`user\0${connection.user}\0database\0${connection.database}\0\0`);
     const startup = Buffer.alloc(8);
     startup.writeInt32BE(8 + params.length, 0);
     startup.writeInt32BE(196608, 4);
@@ -62,13 +69,12 @@ class RawProtocolClient {
   }
 
   async query(vector: Buffer): Promise<number> {
-    const name = Buffer.from(`\0${this.statement}\0`);
     const head = Buffer.alloc(10);
     head.writeInt16BE(1, 0); // one parameter format code: binary
     head.writeInt16BE(1, 2);
     head.writeInt16BE(1, 4); // one parameter
     head.writeInt32BE(vector.length, 6);
-    const bind = message('B', Buffer.concat([name, head, vector, Buffer.from([0, 0])]));
+    const bind = message('B', Buffer.concat([this.names, head, vector, Buffer.from([0, 0])]));
     const rows = await this.exchange(Buffer.concat([bind, DESCRIBE_EXECUTE_SYNC]));
     if (rows !== 4) throw new Error(`raw client: ${rows} rows, expected 4`);
     return rows;
@@ -156,7 +162,7 @@ try {
   const query = (): Float32Array => data.query.subarray(0, DIMS);
   const cache = new VectorEncodingCache(vectorBinary);
   const named = { name: 'vdb_variants_vector', text: vectorSearchStatement(table, 'cosine', '', K, undefined).text };
-  const raw = await RawProtocolClient.open(connection.host, pgPort, named);
+  const raw = await RawProtocolClient.open(connection, named);
   // The adapter as bench run drives it: behind the per-call timeout, and in bench run's serial loop.
   const guarded = guardCollection(collection, DEFAULT_CONFIG.callTimeoutSeconds, () => 'search').collection;
   const serialLoop = (): Promise<unknown> =>
